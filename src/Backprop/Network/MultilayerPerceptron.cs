@@ -1,0 +1,170 @@
+using Backprop.Kernels;
+
+namespace Backprop;
+
+/// <summary>
+/// A trained multilayer perceptron: dense layers, their activations, the output transform set by the loss, any label
+/// scaling, the training history and the state a warm start continues from. Immutable and safe to share between
+/// threads.
+/// </summary>
+public sealed class MultilayerPerceptron
+{
+    /// <summary>Rows scored per forward pass: bounds the scratch memory of a large <see cref="Predict(ReadOnlySpan{float}, Span{float}, int)"/> call.</summary>
+    private const int ScoringChunkRows = 1024;
+
+    private readonly float[] _parameters;
+
+    internal MultilayerPerceptron(NetworkLayout layout, float[] parameters, OutputTransform outputTransform,
+        LabelScaling? labelScaling, TrainingHistory history, TrainingState? trainingState)
+    {
+        if (parameters.Length != layout.ParameterCount)
+            throw new ArgumentException($"Expected {layout.ParameterCount} parameters, got {parameters.Length}.", nameof(parameters));
+        if (outputTransform == OutputTransform.Softmax ? layout.OutputCount < 2 : layout.OutputCount != 1)
+            throw new ArgumentException($"A {outputTransform} output cannot have {layout.OutputCount} units.", nameof(outputTransform));
+        Layout = layout;
+        _parameters = parameters;
+        OutputTransform = outputTransform;
+        LabelScaling = labelScaling;
+        History = history;
+        TrainingState = trainingState;
+        Layers = Enumerable.Range(0, layout.LayerCount).Select(l => new DenseLayer(
+            layout.InputWidth(l), layout.OutputWidth(l),
+            l < layout.LayerCount - 1 ? layout.HiddenActivations[l] : null,
+            new ReadOnlyMemory<float>(parameters, layout.WeightOffset(l), layout.WeightCount(l)),
+            new ReadOnlyMemory<float>(parameters, layout.BiasOffset(l), layout.OutputWidth(l)))).ToArray();
+    }
+
+    /// <summary>The number of features a row must have.</summary>
+    public int InputCount => Layout.InputCount;
+
+    /// <summary>The number of predictions per row: 1, or the number of classes under softmax.</summary>
+    public int OutputCount => Layout.OutputCount;
+
+    /// <summary>The dense layers in order, the output layer last.</summary>
+    public IReadOnlyList<DenseLayer> Layers { get; }
+
+    /// <summary>How raw outputs become predictions.</summary>
+    public OutputTransform OutputTransform { get; }
+
+    /// <summary>The label standardisation undone at prediction, or <see langword="null"/> when the labels were used as given.</summary>
+    public LabelScaling? LabelScaling { get; }
+
+    /// <summary>The per-epoch training record.</summary>
+    public TrainingHistory History { get; }
+
+    /// <summary>The optimiser and schedule state a warm start continues from; <see langword="null"/> when not kept.</summary>
+    public TrainingState? TrainingState { get; }
+
+    /// <summary>The total number of weights and biases.</summary>
+    public int ParameterCount => _parameters.Length;
+
+    internal NetworkLayout Layout { get; }
+
+    internal ReadOnlySpan<float> Parameters => _parameters;
+
+    /// <summary>
+    /// Predicts for a row-major block of rows: regression values on the label's own scale, the positive-class
+    /// probability under a sigmoid output, or one probability per class under softmax.
+    /// </summary>
+    /// <param name="features">rows × <see cref="InputCount"/> values.</param>
+    /// <param name="predictions">rows × <see cref="OutputCount"/> values to write.</param>
+    /// <param name="threads">The most threads to use; default 1.</param>
+    public void Predict(ReadOnlySpan<float> features, Span<float> predictions, int threads = 1)
+    {
+        PredictRaw(features, predictions, threads);
+        ApplyOutputTransform(predictions);
+    }
+
+    /// <summary>Predicts for one row; see <see cref="Predict(ReadOnlySpan{float}, Span{float}, int)"/>.</summary>
+    public float[] Predict(ReadOnlySpan<float> row)
+    {
+        if (row.Length != InputCount)
+            throw new ArgumentException($"The row has {row.Length} features but the network was trained on {InputCount}.", nameof(row));
+        var output = new float[OutputCount];
+        Predict(row, output);
+        return output;
+    }
+
+    /// <summary>
+    /// Writes the output layer's raw values before the output transform and label scaling: the margin (logit) of a
+    /// binary classifier, the class logits under softmax.
+    /// </summary>
+    public void PredictRaw(ReadOnlySpan<float> features, Span<float> outputs, int threads = 1)
+    {
+        int rows = CheckShapes(features, outputs);
+        var propagator = new Propagator(Layout, Math.Clamp(rows, 1, ScoringChunkRows), withDropout: false, Math.Max(1, threads));
+        for (int first = 0; first < rows; first += propagator.BatchCapacity)
+        {
+            int count = Math.Min(propagator.BatchCapacity, rows - first);
+            features.Slice(first * InputCount, count * InputCount).CopyTo(propagator.Input);
+            propagator.Forward(_parameters, count);
+            propagator.Outputs(count).CopyTo(outputs.Slice(first * OutputCount, count * OutputCount));
+        }
+    }
+
+    /// <summary>Writes the model in Backprop's versioned binary format.</summary>
+    public void Save(Stream stream) => ModelSerializer.Write(this, stream);
+
+    /// <summary>Writes the model to a file, replacing any file there.</summary>
+    public void Save(string path)
+    {
+        using var stream = File.Create(path);
+        Save(stream);
+    }
+
+    /// <summary>Reads a model written by <see cref="Save(Stream)"/>.</summary>
+    /// <exception cref="InvalidDataException">The data is not a Backprop model, is truncated or corrupt, or was written by a newer version.</exception>
+    public static MultilayerPerceptron Load(Stream stream) => ModelSerializer.Read(stream);
+
+    /// <summary>Reads a model file written by <see cref="Save(string)"/>.</summary>
+    public static MultilayerPerceptron Load(string path)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return Load(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Cannot load '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"MultilayerPerceptron {Layout} → {OutputTransform}";
+
+    internal void ApplyOutputTransform(Span<float> values)
+    {
+        switch (OutputTransform)
+        {
+            case OutputTransform.Identity when LabelScaling is { } scaling:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = scaling.FromNetwork(values[i]);
+                break;
+            case OutputTransform.Identity:
+                break;
+            case OutputTransform.Exp:
+                System.Numerics.Tensors.TensorPrimitives.Exp(values, values);
+                break;
+            case OutputTransform.Sigmoid:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = ActivationKernels.Sigmoid(values[i]);
+                break;
+            case OutputTransform.Softmax:
+                ActivationKernels.SoftmaxRows(values, values, values.Length / OutputCount, OutputCount);
+                break;
+        }
+    }
+
+    private int CheckShapes(ReadOnlySpan<float> features, Span<float> outputs)
+    {
+        if (features.Length % InputCount != 0)
+            throw new ArgumentException(
+                $"features has {features.Length} values, which is not a whole number of rows of {InputCount} features.", nameof(features));
+        int rows = features.Length / InputCount;
+        if (outputs.Length < rows * OutputCount)
+            throw new ArgumentException(
+                $"The output buffer holds {outputs.Length} values but {rows} rows need {rows * OutputCount}.", nameof(outputs));
+        return rows;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Backprop;
+
+/// <summary>Draws initial weights; biases start at zero.</summary>
+internal static class WeightInitializer
+{
+    public static void Initialize(NetworkLayout layout, Span<float> parameters, WeightInitialization scheme, SeededRandom random)
+    {
+        parameters.Clear();
+        for (int l = 0; l < layout.LayerCount; l++)
+        {
+            int fanIn = layout.InputWidth(l), fanOut = layout.OutputWidth(l);
+            // The layer's own activation decides; the output layer (identity/sigmoid/softmax) takes Glorot.
+            bool rectifier = l < layout.LayerCount - 1 && layout.HiddenActivations[l].IsRectifier;
+            WeightInitialization chosen = scheme != WeightInitialization.Automatic ? scheme
+                : rectifier ? WeightInitialization.HeUniform : WeightInitialization.GlorotUniform;
+
+            Span<float> weights = layout.Weights(parameters, l);
+            switch (chosen)
+            {
+                case WeightInitialization.HeUniform: FillUniform(weights, Math.Sqrt(6.0 / fanIn), random); break;
+                case WeightInitialization.HeNormal: FillNormal(weights, Math.Sqrt(2.0 / fanIn), random); break;
+                case WeightInitialization.GlorotUniform: FillUniform(weights, Math.Sqrt(6.0 / (fanIn + fanOut)), random); break;
+                case WeightInitialization.GlorotNormal: FillNormal(weights, Math.Sqrt(2.0 / (fanIn + fanOut)), random); break;
+                default: throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown weight initialisation.");
+            }
+        }
+    }
+
+    private static void FillUniform(Span<float> values, double limit, SeededRandom random)
+    {
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)((2.0 * random.NextDouble() - 1.0) * limit);
+    }
+
+    private static void FillNormal(Span<float> values, double deviation, SeededRandom random)
+    {
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)(random.NextGaussian() * deviation);
+    }
+}

@@ -1,0 +1,10 @@
+namespace Backprop;
+
+/// <summary>What one epoch of training measured.</summary>
+/// <param name="Epoch">The epoch number, from 1, counting on across warm starts.</param>
+/// <param name="TrainingLoss">The weighted mean training loss over the epoch's mini-batches (penalties excluded), on the network's scale (see <see cref="LabelScaling"/>).</param>
+/// <param name="ValidationLoss">The weighted mean loss on the validation rows after the epoch, or <see langword="null"/> without validation data.</param>
+/// <param name="ValidationMetric">The validation metric named by <see cref="TrainingHistory.MetricName"/>, or <see langword="null"/> without validation data.</param>
+/// <param name="LearningRate">The learning rate used in the epoch.</param>
+/// <param name="Seconds">Wall-clock seconds spent on the epoch, validation included.</param>
+public sealed record EpochRecord(int Epoch, double TrainingLoss, double? ValidationLoss, double? ValidationMetric, double LearningRate, double Seconds);

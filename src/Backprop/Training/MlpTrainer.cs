@@ -1,0 +1,46 @@
+namespace Backprop;
+
+/// <summary>
+/// Trains a <see cref="MultilayerPerceptron"/> by back-propagation on a <see cref="TrainingData"/> set.
+/// </summary>
+/// <example>
+/// <code>
+/// var trainer = new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [64, 32], ValidationFraction = 0.1f });
+/// MultilayerPerceptron model = trainer.Train(new TrainingData(features, featureCount, labels));
+/// float[] price = model.Predict(row);
+/// </code>
+/// </example>
+public sealed class MlpTrainer
+{
+    /// <summary>Creates a trainer; the options are checked now and again when training starts.</summary>
+    public MlpTrainer(MlpTrainerOptions? options = null)
+    {
+        Options = options ?? new MlpTrainerOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The options every <see cref="Train"/> call uses.</summary>
+    public MlpTrainerOptions Options { get; }
+
+    /// <summary>Trains a network.</summary>
+    /// <param name="training">The training set.</param>
+    /// <param name="validation">
+    /// A validation set for early stopping and the history's validation figures; default none, in which case
+    /// <see cref="MlpTrainerOptions.ValidationFraction"/> of the training rows may be held out.
+    /// </param>
+    /// <param name="initialModel">
+    /// A model of the same shape to continue from (warm start): its weights, label scaling, optimiser state,
+    /// schedule state, epoch count and history carry on. Default none.
+    /// </param>
+    /// <param name="cancellationToken">Checked between mini-batches.</param>
+    /// <exception cref="ArgumentException">The data does not fit the options or the initial model.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    public MultilayerPerceptron Train(TrainingData training, TrainingData? validation = null,
+        MultilayerPerceptron? initialModel = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        Options.Validate();
+        return new TrainingRun(Options, training, validation, initialModel, cancellationToken).Execute();
+    }
+}

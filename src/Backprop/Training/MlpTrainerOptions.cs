@@ -1,0 +1,167 @@
+namespace Backprop;
+
+/// <summary>
+/// Everything that shapes a training run. The defaults follow scikit-learn's <c>MLPRegressor</c>/<c>MLPClassifier</c>
+/// where it has the option (one hidden layer of 100 ReLU units, Adam at 0.001, batches of 200, 200 epochs, stop
+/// after 10 epochs without improvement), and PyTorch/Keras elsewhere.
+/// </summary>
+public sealed class MlpTrainerOptions
+{
+    /// <summary>The width of each hidden layer, input side first; default one layer of 100. An empty list gives a linear/GLM model.</summary>
+    public IReadOnlyList<int> HiddenLayers { get; set; } = [100];
+
+    /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
+    public Activation HiddenActivation { get; set; } = Activation.ReLU;
+
+    /// <summary>The loss, which also fixes the task and output transform; default <see cref="LossFunction.SquaredError"/>.</summary>
+    public LossFunction Loss { get; set; } = LossFunction.SquaredError;
+
+    /// <summary>The number of classes for softmax cross-entropy; default (<see langword="null"/>) the largest label + 1.</summary>
+    public int? NumberOfClasses { get; set; }
+
+    /// <summary>How the weights are drawn; default <see cref="WeightInitialization.Automatic"/> (He or Glorot by activation).</summary>
+    public WeightInitialization WeightInitialization { get; set; } = WeightInitialization.Automatic;
+
+    /// <summary>The optimiser; default <see cref="AdamOptimizer"/> with β = (0.9, 0.999).</summary>
+    public Optimizer Optimizer { get; set; } = new AdamOptimizer();
+
+    /// <summary>The initial learning rate η, positive; default 0.001. L-BFGS ignores it.</summary>
+    public float LearningRate { get; set; } = 0.001f;
+
+    /// <summary>How the rate changes over epochs; default <see cref="LearningRateSchedule.Constant"/>.</summary>
+    public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
+
+    /// <summary>Rows per mini-batch, 1 or more (capped at the training rows; the last partial batch is kept); default 200.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>Passes over the training data (L-BFGS: iterations), 1 or more; default 200.</summary>
+    public int NumberOfEpochs { get; set; } = 200;
+
+    /// <summary>Shuffle the training rows before every epoch; default <see langword="true"/>.</summary>
+    public bool Shuffle { get; set; } = true;
+
+    /// <summary>λ₁ of the L1 penalty λ₁·Σ|w| on weights (not biases), 0 or more; default 0.</summary>
+    public float L1Regularization { get; set; }
+
+    /// <summary>λ₂ of the L2 penalty ½·λ₂·Σw² on weights (not biases), 0 or more; default 0.</summary>
+    public float L2Regularization { get; set; }
+
+    /// <summary>
+    /// Decoupled weight decay λ: weights shrink by η·λ·w each step, apart from the gradient. Default
+    /// (<see langword="null"/>): 0.01 for <see cref="AdamWOptimizer"/>, 0 for the others.
+    /// </summary>
+    public float? WeightDecay { get; set; }
+
+    /// <summary>The probability of zeroing each hidden unit during training (inverted dropout), in [0, 1); default 0.</summary>
+    public float Dropout { get; set; }
+
+    /// <summary>Rescale the gradient when its global L2 norm exceeds this, positive; default (<see langword="null"/>) no clipping.</summary>
+    public float? GradientClipNorm { get; set; }
+
+    /// <summary>
+    /// Stop when the monitored value has not improved by <see cref="EarlyStoppingMinDelta"/> for
+    /// <see cref="EarlyStoppingPatience"/> epochs, and keep the best epoch's weights; default <see langword="true"/>.
+    /// The monitored value is the validation loss or <see cref="ValidationMetric"/> when there is validation data,
+    /// else the training loss.
+    /// </summary>
+    public bool EarlyStopping { get; set; } = true;
+
+    /// <summary>Epochs without improvement before stopping, 1 or more; default 10.</summary>
+    public int EarlyStoppingPatience { get; set; } = 10;
+
+    /// <summary>The least decrease of the monitored value (or increase of a metric) that counts, 0 or more; default 1e-4.</summary>
+    public double EarlyStoppingMinDelta { get; set; } = 1e-4;
+
+    /// <summary>What is monitored on validation data; default <see cref="Backprop.ValidationMetric.Loss"/>.</summary>
+    public ValidationMetric ValidationMetric { get; set; } = ValidationMetric.Loss;
+
+    /// <summary>
+    /// When no validation set is given, hold out this fraction of the training rows (seeded; stratified by class for
+    /// classification), in [0, 1); default 0.
+    /// </summary>
+    public float ValidationFraction { get; set; }
+
+    /// <summary>
+    /// Train a regression network on standardised labels and map predictions back (see <see cref="LabelScaling"/>);
+    /// default <see langword="true"/>. Ignored by losses with a non-identity output (Poisson, classification).
+    /// </summary>
+    public bool StandardizeLabels { get; set; } = true;
+
+    /// <summary>The seed of initialisation, shuffling, dropout and the validation split; default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>The most threads the kernels use; default (<see langword="null"/>) the processor count. Results do not depend on it.</summary>
+    public int? NumberOfThreads { get; set; }
+
+    /// <summary>Called after every epoch with its record, on the training thread; default none.</summary>
+    public Action<EpochRecord>? EpochCompleted { get; set; }
+
+    /// <summary>Throws an exception naming the first option that is out of range.</summary>
+    public void Validate()
+    {
+        if (HiddenLayers is null)
+            throw new ArgumentNullException(nameof(HiddenLayers), "HiddenLayers cannot be null; use an empty list for no hidden layer.");
+        for (int i = 0; i < HiddenLayers.Count; i++)
+            if (HiddenLayers[i] < 1)
+                throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers[i],
+                    $"HiddenLayers[{i}] is {HiddenLayers[i]}; every hidden layer needs at least one unit.");
+        if (Loss is null)
+            throw new ArgumentNullException(nameof(Loss), "Choose a loss, for example LossFunction.SquaredError.");
+        if (Optimizer is null)
+            throw new ArgumentNullException(nameof(Optimizer), "Choose an optimiser, for example new AdamOptimizer().");
+        if (LearningRateSchedule is null)
+            throw new ArgumentNullException(nameof(LearningRateSchedule), "Use LearningRateSchedule.Constant for a fixed rate.");
+        if (NumberOfClasses is < 2)
+            throw new ArgumentOutOfRangeException(nameof(NumberOfClasses), NumberOfClasses, "A classifier needs at least 2 classes.");
+        if (!float.IsFinite(LearningRate) || LearningRate <= 0f)
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive number, for example 0.001.");
+        if (BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1, for example 200.");
+        if (NumberOfEpochs < 1)
+            throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, "NumberOfEpochs must be at least 1.");
+        RequireNonNegative(L1Regularization, nameof(L1Regularization));
+        RequireNonNegative(L2Regularization, nameof(L2Regularization));
+        if (WeightDecay is { } decay)
+            RequireNonNegative(decay, nameof(WeightDecay));
+        if (!float.IsFinite(Dropout) || Dropout < 0f || Dropout >= 1f)
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout is a probability in [0, 1), for example 0.2.");
+        if (GradientClipNorm is { } clip && (!float.IsFinite(clip) || clip <= 0f))
+            throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be positive, for example 1, or null for none.");
+        if (EarlyStoppingPatience < 1)
+            throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1 epoch.");
+        if (!double.IsFinite(EarlyStoppingMinDelta) || EarlyStoppingMinDelta < 0)
+            throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "EarlyStoppingMinDelta must be 0 or more.");
+        if (!float.IsFinite(ValidationFraction) || ValidationFraction < 0f || ValidationFraction >= 1f)
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1), for example 0.1.");
+        if (NumberOfThreads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be at least 1, or null for all processors.");
+        if (!Enum.IsDefined(ValidationMetric))
+            throw new ArgumentOutOfRangeException(nameof(ValidationMetric), ValidationMetric, "Unknown validation metric.");
+        if (!Enum.IsDefined(WeightInitialization))
+            throw new ArgumentOutOfRangeException(nameof(WeightInitialization), WeightInitialization, "Unknown weight initialisation.");
+
+        bool regression = !Loss.IsClassification;
+        if (ValidationMetric == ValidationMetric.RSquared && !regression)
+            throw new ArgumentException($"ValidationMetric RSquared is for regression, but the loss {Loss.Name} trains a classifier; use Loss, Accuracy or Auc.", nameof(ValidationMetric));
+        if (ValidationMetric is ValidationMetric.Accuracy or ValidationMetric.Auc && regression)
+            throw new ArgumentException($"ValidationMetric {ValidationMetric} is for classification, but the loss {Loss.Name} is a regression loss; use Loss or RSquared.", nameof(ValidationMetric));
+        if (ValidationMetric == ValidationMetric.Auc && Loss.OutputTransform != OutputTransform.Sigmoid)
+            throw new ArgumentException("ValidationMetric Auc needs a binary classifier (binary cross-entropy).", nameof(ValidationMetric));
+
+        if (Optimizer.IsFullBatch)
+        {
+            if (Dropout > 0f)
+                throw new ArgumentException("Dropout cannot be used with L-BFGS, whose line search needs a fixed objective; use Adam or SGD, or set Dropout to 0.", nameof(Dropout));
+            if (WeightDecay > 0f)
+                throw new ArgumentException("WeightDecay is decoupled from the gradient and cannot be used with L-BFGS; use L2Regularization instead.", nameof(WeightDecay));
+            if (GradientClipNorm is not null)
+                throw new ArgumentException("GradientClipNorm cannot be used with L-BFGS, whose line search controls the step; leave it null.", nameof(GradientClipNorm));
+        }
+    }
+
+    private static void RequireNonNegative(float value, string name)
+    {
+        if (!float.IsFinite(value) || value < 0f)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be 0 or more.");
+    }
+}

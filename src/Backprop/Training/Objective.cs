@@ -1,0 +1,57 @@
+namespace Backprop;
+
+/// <summary>
+/// The function training minimises: the weighted mean loss over a batch plus ½·λ₂·‖W‖² + λ₁·‖W‖₁ on the weights
+/// (never the biases), with its gradient by back-propagation.
+/// </summary>
+internal sealed class Objective(NetworkLayout layout, LossFunction loss, float l1, float l2)
+{
+    public NetworkLayout Layout { get; } = layout;
+
+    public LossFunction Loss { get; } = loss;
+
+    /// <summary>
+    /// Runs the batch already in <see cref="Propagator.Input"/> forward and back: returns Σ wᵢ·ℓᵢ and writes (or adds)
+    /// <paramref name="gradientScale"/> times its gradient into <paramref name="gradient"/>.
+    /// </summary>
+    public double Batch(Propagator propagator, ReadOnlySpan<float> parameters, int rows, ReadOnlySpan<float> targets,
+        ReadOnlySpan<float> weights, float gradientScale, Span<float> gradient, bool accumulate,
+        float dropoutRate = 0f, SeededRandom? dropoutRandom = null)
+    {
+        propagator.Forward(parameters, rows, dropoutRate, dropoutRandom);
+        double sum = Loss.Evaluate(propagator.Outputs(rows), targets, weights, rows, propagator.OutputGradient(rows), gradientScale);
+        propagator.Backward(parameters, rows, gradient, accumulate);
+        return sum;
+    }
+
+    /// <summary>Returns the penalty on the weights and adds its (sub)gradient to <paramref name="gradient"/>.</summary>
+    public double AddPenalty(ReadOnlySpan<float> parameters, Span<float> gradient)
+    {
+        if (l1 == 0f && l2 == 0f)
+            return 0;
+        double penalty = 0;
+        for (int l = 0; l < Layout.LayerCount; l++)
+        {
+            ReadOnlySpan<float> w = Layout.Weights(parameters, l);
+            Span<float> g = Layout.Weights(gradient, l);
+            for (int i = 0; i < w.Length; i++)
+            {
+                penalty += 0.5 * l2 * w[i] * w[i] + l1 * Math.Abs(w[i]);
+                g[i] += l2 * w[i] + l1 * MathF.Sign(w[i]);
+            }
+        }
+        return penalty;
+    }
+
+    /// <summary>The penalty alone, for reporting.</summary>
+    public double Penalty(ReadOnlySpan<float> parameters)
+    {
+        if (l1 == 0f && l2 == 0f)
+            return 0;
+        double penalty = 0;
+        for (int l = 0; l < Layout.LayerCount; l++)
+            foreach (float w in Layout.Weights(parameters, l))
+                penalty += 0.5 * l2 * w * w + l1 * Math.Abs(w);
+        return penalty;
+    }
+}
