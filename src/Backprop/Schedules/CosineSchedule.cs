@@ -2,7 +2,8 @@ namespace Backprop;
 
 /// <summary>
 /// Linear warm-up then cosine annealing: factor (e + 1) / w during the first w epochs, then
-/// m + (1 − m)·½(1 + cos(π·t)) with t running from 0 to 1 over the rest of the period, and m after it.
+/// m + (1 − m)·½(1 + cos(π·t)) with t running from 0 at the first epoch after warm-up to 1 at the period's last
+/// epoch, and m after it.
 /// </summary>
 public sealed class CosineSchedule : LearningRateSchedule
 {
@@ -36,7 +37,7 @@ public sealed class CosineSchedule : LearningRateSchedule
     {
         if (epoch < WarmupEpochs)
             return (epoch + 1.0) / WarmupEpochs;
-        int decayEpochs = Math.Max((PeriodEpochs ?? plannedEpochs) - WarmupEpochs, 1);
+        int decayEpochs = Math.Max((PeriodEpochs ?? plannedEpochs) - WarmupEpochs - 1, 1);
         double t = Math.Min((epoch - WarmupEpochs) / (double)decayEpochs, 1.0);
         return MinimumFactor + (1.0 - MinimumFactor) * 0.5 * (1.0 + Math.Cos(Math.PI * t));
     }

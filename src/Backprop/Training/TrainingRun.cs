@@ -18,6 +18,7 @@ internal sealed class TrainingRun
     private readonly Propagator _propagator;
     private readonly float[] _batchTargets;
     private readonly float[] _batchWeights;
+    private readonly int[] _epochOrder;
     private readonly float _weightDecay;
     private readonly string _metricName;
 
@@ -63,6 +64,7 @@ internal sealed class TrainingRun
         _propagator = new Propagator(_layout, batchCapacity, withDropout: options.Dropout > 0f, threads);
         _batchTargets = new float[batchCapacity];
         _batchWeights = new float[batchCapacity];
+        _epochOrder = new int[trainRows.Length];
         _metricName = options.ValidationMetric != ValidationMetric.Loss ? options.ValidationMetric.ToString()
             : _loss.IsClassification ? nameof(ValidationMetric.Accuracy) : nameof(ValidationMetric.RSquared);
     }
@@ -85,8 +87,6 @@ internal sealed class TrainingRun
         int epochOffset = previous?.EpochsCompleted ?? _initial?.History.Epochs.Count ?? 0;
         var history = new List<EpochRecord>(_initial?.History.Epochs ?? []);
 
-        var shuffleRandom = SeededRandom.ForStream(_options.Seed, RandomStream.Shuffle, epochOffset);
-        var dropoutRandom = SeededRandom.ForStream(_options.Seed, RandomStream.Dropout, epochOffset);
         float[] gradient = new float[parameterCount];
         float[]? best = _options.EarlyStopping ? new float[parameterCount] : null;
         double bestValue = double.PositiveInfinity;
@@ -116,8 +116,7 @@ internal sealed class TrainingRun
             }
             else
             {
-                trainingLoss = MiniBatchEpoch(parameters, gradient, buffers, (float)rate, ref steps, epoch, shuffleRandom, dropoutRandom)
-                    + _objective.Penalty(parameters);
+                trainingLoss = MiniBatchEpoch(parameters, gradient, buffers, (float)rate, ref steps, epoch) + _objective.Penalty(parameters);
             }
             epochsRun++;
 
@@ -172,12 +171,17 @@ internal sealed class TrainingRun
     }
 
     /// <summary>One pass of mini-batch updates; returns the weighted mean data loss.</summary>
-    private double MiniBatchEpoch(float[] parameters, float[] gradient, float[][] buffers, float rate, ref long steps,
-        int epoch, SeededRandom shuffleRandom, SeededRandom dropoutRandom)
+    /// <remarks>
+    /// The epoch's order and dropout masks come from streams keyed by the epoch number alone, so a run of 5 + 5 epochs
+    /// (a warm start) takes exactly the steps of a run of 10.
+    /// </remarks>
+    private double MiniBatchEpoch(float[] parameters, float[] gradient, float[][] buffers, float rate, ref long steps, int epoch)
     {
-        int[] rows = _train.Rows;
+        int[] rows = _epochOrder;
+        _train.Rows.CopyTo(rows, 0);
         if (_options.Shuffle)
-            shuffleRandom.Shuffle(rows);
+            SeededRandom.ForStream(_options.Seed, RandomStream.Shuffle, epoch).Shuffle(rows);
+        SeededRandom dropoutRandom = SeededRandom.ForStream(_options.Seed, RandomStream.Dropout, epoch);
 
         double lossSum = 0, weightSum = 0;
         for (int start = 0, batch = 0; start < rows.Length; start += _propagator.BatchCapacity, batch++)
@@ -331,30 +335,10 @@ internal sealed class TrainingRun
 
     private (int[] Train, int[]? HeldOut) SplitRows(TrainingData training, TrainingData? validation)
     {
-        int n = training.RowCount;
         if (validation is not null || _options.ValidationFraction == 0f)
-            return (AllRows(n), null);
-
-        var random = SeededRandom.ForStream(_options.Seed, RandomStream.ValidationSplit);
-        IEnumerable<int[]> groups = _loss.IsClassification
-            ? AllRows(n).GroupBy(r => (int)MathF.Round(training.Labels[r])).OrderBy(g => g.Key).Select(g => g.ToArray())
-            : [AllRows(n)];
-        var train = new List<int>(n);
-        var heldOut = new List<int>();
-        foreach (int[] group in groups)
-        {
-            random.Shuffle(group);
-            int take = (int)Math.Round(group.Length * (double)_options.ValidationFraction);
-            heldOut.AddRange(group[..take]);
-            train.AddRange(group[take..]);
-        }
-        if (heldOut.Count == 0 || train.Count == 0)
-            throw new ArgumentException(
-                $"ValidationFraction {_options.ValidationFraction} of {n} rows leaves {(heldOut.Count == 0 ? "no validation" : "no training")} rows; " +
-                "use more data, another fraction, or pass a validation set.", nameof(MlpTrainerOptions.ValidationFraction));
-        train.Sort();
-        heldOut.Sort();
-        return ([.. train], [.. heldOut]);
+            return (AllRows(training.RowCount), null);
+        return ValidationSplit.Split(training.Labels, _options.ValidationFraction, stratify: _loss.IsClassification,
+            SeededRandom.ForStream(_options.Seed, RandomStream.ValidationSplit));
     }
 
     private static LabelScaling Standardisation(TrainingData data, int[] rows)

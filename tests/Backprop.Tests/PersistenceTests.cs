@@ -1,0 +1,124 @@
+using Backprop.Tests.Support;
+
+namespace Backprop.Tests;
+
+public class PersistenceTests
+{
+    private static MultilayerPerceptron Trained() => new MlpTrainer(new MlpTrainerOptions
+    {
+        HiddenLayers = [12, 6], HiddenActivation = Activation.LeakyReLU(0.2f), NumberOfEpochs = 4, ValidationFraction = 0.2f,
+        LearningRateSchedule = new ReduceOnPlateauSchedule(patience: 1),
+    }).Train(SyntheticData.Regression(150, 5, seed: 1));
+
+    private static byte[] Bytes(MultilayerPerceptron model)
+    {
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void A_saved_model_loads_with_identical_predictions_history_and_training_state()
+    {
+        MultilayerPerceptron model = Trained();
+        MultilayerPerceptron loaded = MultilayerPerceptron.Load(new MemoryStream(Bytes(model)));
+
+        TrainingData data = SyntheticData.Regression(50, 5, seed: 2);
+        float[] before = new float[50], after = new float[50];
+        model.Predict(data.Features, before);
+        loaded.Predict(data.Features, after);
+        Assert.Equal(before, after);
+
+        Assert.Equal(model.Parameters.ToArray(), loaded.Parameters.ToArray());
+        Assert.Equal(model.LabelScaling, loaded.LabelScaling);
+        Assert.Equal(model.Layers.Select(l => l.ToString()), loaded.Layers.Select(l => l.ToString()));
+        Assert.Equal(model.History.Epochs, loaded.History.Epochs);
+        Assert.Equal(model.History.BestEpoch, loaded.History.BestEpoch);
+        Assert.Equal(model.TrainingState!.StepsCompleted, loaded.TrainingState!.StepsCompleted);
+        Assert.Equal(model.TrainingState.OptimizerBuffers, loaded.TrainingState.OptimizerBuffers);
+        Assert.Equal(model.TrainingState.Schedule.Scale, loaded.TrainingState.Schedule.Scale);
+    }
+
+    [Fact]
+    public void A_loaded_model_warm_starts_like_the_original()
+    {
+        TrainingData data = SyntheticData.Regression(150, 5, seed: 1);
+        var options = new MlpTrainerOptions { HiddenLayers = [12], NumberOfEpochs = 3, EarlyStopping = false };
+        MultilayerPerceptron model = new MlpTrainer(options).Train(data);
+        MultilayerPerceptron loaded = MultilayerPerceptron.Load(new MemoryStream(Bytes(model)));
+
+        Assert.Equal(new MlpTrainer(options).Train(data, initialModel: model).Parameters.ToArray(),
+            new MlpTrainer(options).Train(data, initialModel: loaded).Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Classifiers_round_trip_through_a_file()
+    {
+        float[] x = [0, 0, 0, 1, 1, 0, 1, 1];
+        MultilayerPerceptron model = new MlpTrainer(new MlpTrainerOptions
+        {
+            HiddenLayers = [4], HiddenActivation = Activation.Gelu, Loss = LossFunction.SoftmaxCrossEntropy(), NumberOfEpochs = 3,
+        }).Train(new TrainingData(x, 2, [0, 1, 2, 1]));
+        string path = Path.Combine(Path.GetTempPath(), $"backprop-{Guid.NewGuid():N}.bpm");
+        try
+        {
+            model.Save(path);
+            MultilayerPerceptron loaded = MultilayerPerceptron.Load(path);
+            Assert.Equal(OutputTransform.Softmax, loaded.OutputTransform);
+            Assert.Equal(model.Predict(x.AsSpan(2, 2)), loaded.Predict(x.AsSpan(2, 2)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(14)]
+    [InlineData(30)]
+    [InlineData(-1)]
+    public void A_truncated_file_is_named_as_truncated(int keep)
+    {
+        byte[] bytes = Bytes(Trained());
+        byte[] cut = bytes[..(keep >= 0 ? keep : bytes.Length - 5)];
+        var error = Assert.Throws<InvalidDataException>(() => MultilayerPerceptron.Load(new MemoryStream(cut)));
+        Assert.Contains(keep == 4 ? "not a Backprop model" : "truncated", error.Message);
+    }
+
+    [Fact]
+    public void A_corrupted_byte_is_caught_by_the_checksum()
+    {
+        byte[] bytes = Bytes(Trained());
+        bytes[bytes.Length / 2] ^= 0x40;
+        var error = Assert.Throws<InvalidDataException>(() => MultilayerPerceptron.Load(new MemoryStream(bytes)));
+        Assert.Contains("corrupt", error.Message);
+    }
+
+    [Fact]
+    public void A_newer_format_version_is_refused_with_advice()
+    {
+        byte[] bytes = Bytes(Trained());
+        BitConverter.GetBytes(ModelSerializer.FormatVersion + 1).CopyTo(bytes, 8);
+        var error = Assert.Throws<InvalidDataException>(() => MultilayerPerceptron.Load(new MemoryStream(bytes)));
+        Assert.Contains("newer", error.Message);
+        Assert.Contains("Upgrade", error.Message);
+    }
+
+    [Fact]
+    public void A_foreign_file_is_not_taken_for_a_model_and_the_path_is_named()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"backprop-{Guid.NewGuid():N}.zip");
+        File.WriteAllText(path, "PK\u0003\u0004 this is some other file");
+        try
+        {
+            var error = Assert.Throws<InvalidDataException>(() => MultilayerPerceptron.Load(path));
+            Assert.Contains(path, error.Message);
+            Assert.Contains("not a Backprop model", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

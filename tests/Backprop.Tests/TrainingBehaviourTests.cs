@@ -1,0 +1,236 @@
+using Backprop.Tests.Support;
+
+namespace Backprop.Tests;
+
+public class TrainingBehaviourTests
+{
+    [Fact]
+    public void Early_stopping_restores_the_best_epochs_weights()
+    {
+        // 60 training rows and a wide network overfit fast, so the validation loss turns up and training stops.
+        (TrainingData all, TrainingData validation) = HousingData.LoadSplit();
+        var train = new TrainingData(all.Features[..(60 * 3)], 3, all.Labels[..60]);
+        var options = new MlpTrainerOptions { HiddenLayers = [64, 64], LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = 500, EarlyStoppingPatience = 15 };
+        MultilayerPerceptron model = new MlpTrainer(options).Train(train, validation);
+
+        TrainingHistory history = model.History;
+        Assert.Equal(StopReason.EarlyStopped, history.StopReason);
+        int best = history.Epochs.MinBy(e => e.ValidationLoss!.Value)!.Epoch;
+        Assert.Equal(best, history.BestEpoch);
+        Assert.True(best < history.Epochs.Count, "the best epoch should precede the last for this test to mean anything");
+
+        // The returned weights give the best epoch's validation loss, not the last one's.
+        var predictions = new float[validation.RowCount];
+        model.Predict(validation.Features, predictions);
+        double scale = model.LabelScaling!.Value.Scale;
+        double loss = predictions.Select((p, i) => Math.Pow((p - validation.Labels[i]) / scale, 2)).Average();
+        Assert.Equal(history.Epochs[best - 1].ValidationLoss!.Value, loss, 1e-4 * loss);
+        Assert.NotEqual(history.Epochs[^1].ValidationLoss!.Value, loss, 1e-4 * loss);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_bit_identical_weights_and_another_seed_does_not()
+    {
+        TrainingData data = SyntheticData.Regression(400, 6, seed: 1);
+        MlpTrainerOptions Options(int seed) => new()
+        {
+            HiddenLayers = [16, 8], Dropout = 0.2f, ValidationFraction = 0.2f, BatchSize = 32, NumberOfEpochs = 5, Seed = seed,
+        };
+        float[] first = new MlpTrainer(Options(7)).Train(data).Parameters.ToArray();
+        float[] again = new MlpTrainer(Options(7)).Train(data).Parameters.ToArray();
+        float[] other = new MlpTrainer(Options(8)).Train(data).Parameters.ToArray();
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
+    public void Weights_are_bit_identical_for_any_number_of_threads()
+    {
+        // Batches of 256 × 64 → 128 are above the kernels' parallel threshold, so threads really split the work.
+        TrainingData data = SyntheticData.Regression(1024, 64, seed: 2);
+        MlpTrainerOptions Options(int threads) => new()
+        {
+            HiddenLayers = [128, 64], BatchSize = 256, NumberOfEpochs = 2, Dropout = 0.1f, NumberOfThreads = threads,
+        };
+        float[] one = new MlpTrainer(Options(1)).Train(data).Parameters.ToArray();
+        float[] two = new MlpTrainer(Options(2)).Train(data).Parameters.ToArray();
+        float[] four = new MlpTrainer(Options(4)).Train(data).Parameters.ToArray();
+
+        Assert.Equal(one, two);
+        Assert.Equal(one, four);
+    }
+
+    [Theory]
+    [InlineData("Adam")]
+    [InlineData("SGD")]
+    [InlineData("RMSProp")]
+    public void A_warm_start_continues_exactly_where_training_stopped(string optimizer)
+    {
+        TrainingData data = SyntheticData.Regression(300, 4, seed: 3);
+        MlpTrainerOptions Options(int epochs) => new()
+        {
+            HiddenLayers = [16], BatchSize = 32, NumberOfEpochs = epochs, EarlyStopping = false, Dropout = 0.1f,
+            Optimizer = optimizer switch { "Adam" => new AdamOptimizer(), "SGD" => new SgdOptimizer(0.9f, nesterov: true), _ => new RmsPropOptimizer() },
+            LearningRate = optimizer == "SGD" ? 0.01f : 0.003f, LearningRateSchedule = new CosineSchedule(warmupEpochs: 2, periodEpochs: 10),
+        };
+        MultilayerPerceptron straight = new MlpTrainer(Options(10)).Train(data);
+        MultilayerPerceptron half = new MlpTrainer(Options(5)).Train(data);
+        MultilayerPerceptron continued = new MlpTrainer(Options(5)).Train(data, initialModel: half);
+
+        // Optimiser moments, step count, schedule position and the epoch's random streams all carry over.
+        Assert.Equal(straight.Parameters.ToArray(), continued.Parameters.ToArray());
+        Assert.Equal(Enumerable.Range(1, 10), continued.History.Epochs.Select(e => e.Epoch));
+        Assert.Equal(straight.History.TrainingLossCurve, continued.History.TrainingLossCurve);
+        Assert.Equal(straight.TrainingState!.StepsCompleted, continued.TrainingState!.StepsCompleted);
+        Assert.True(continued.History.Epochs[5].TrainingLoss < straight.History.Epochs[0].TrainingLoss / 2,
+            "the continued curve starts where the first run ended, not from scratch");
+    }
+
+    [Fact]
+    public void A_warm_start_with_another_optimizer_starts_that_optimizer_afresh()
+    {
+        TrainingData data = SyntheticData.Regression(200, 4, seed: 4);
+        MultilayerPerceptron adam = new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [8], NumberOfEpochs = 3, EarlyStopping = false }).Train(data);
+        var sgdOptions = new MlpTrainerOptions { HiddenLayers = [8], NumberOfEpochs = 2, EarlyStopping = false, Optimizer = new SgdOptimizer(), LearningRate = 0.01f };
+        MultilayerPerceptron sgd = new MlpTrainer(sgdOptions).Train(data, initialModel: adam);
+
+        Assert.Equal("SGD", sgd.TrainingState!.OptimizerName);
+        Assert.Equal(2, sgd.TrainingState.StepsCompleted); // 200 rows, batch 200: one step per epoch, counted from 0
+        Assert.Equal(5, sgd.TrainingState.EpochsCompleted);
+    }
+
+    [Fact]
+    public void Sample_weights_act_like_repeated_rows()
+    {
+        // Full-batch L-BFGS minimises Σwℓ/Σw: weight 2 on a row is the same objective as the row twice.
+        TrainingData data = SyntheticData.Regression(60, 3, seed: 5);
+        float[] weights = Enumerable.Range(0, 60).Select(i => i % 3 == 0 ? 2f : 1f).ToArray();
+        var repeatedRows = Enumerable.Range(0, 60).SelectMany(i => i % 3 == 0 ? new[] { i, i } : [i]).ToArray();
+        var repeated = new TrainingData(repeatedRows.SelectMany(i => data.Features.Skip(3 * i).Take(3)).ToArray(), 3, repeatedRows.Select(i => data.Labels[i]).ToArray());
+
+        var options = new MlpTrainerOptions { HiddenLayers = [4], Optimizer = new LbfgsOptimizer(), NumberOfEpochs = 30, EarlyStopping = false, StandardizeLabels = false };
+        MultilayerPerceptron weighted = new MlpTrainer(options).Train(new TrainingData(data.Features, 3, data.Labels, weights));
+        MultilayerPerceptron duplicated = new MlpTrainer(options).Train(repeated);
+        MultilayerPerceptron unweighted = new MlpTrainer(options).Train(data);
+
+        float[] a = new float[60], b = new float[60], c = new float[60];
+        weighted.Predict(data.Features, a);
+        duplicated.Predict(data.Features, b);
+        unweighted.Predict(data.Features, c);
+        for (int i = 0; i < 60; i++)
+            Assert.Equal(b[i], a[i], 1e-3);
+        Assert.True(a.Zip(c).Max(p => Math.Abs(p.First - p.Second)) > 1e-2, "weights should change the fit");
+    }
+
+    [Fact]
+    public void Gradient_clipping_rescales_to_the_given_norm()
+    {
+        // Linear model w = 0.5, b = 0 on x = (1, 2), y = (1, 3): gradient (−4.5, −2.5), norm √26.5. Clipped to norm 1,
+        // one plain SGD step of η = 0.1 moves (w, b) by 0.1·(4.5, 2.5)/√26.5.
+        var options = new MlpTrainerOptions
+        {
+            HiddenLayers = [], Optimizer = new SgdOptimizer(momentum: 0f), LearningRate = 0.1f, GradientClipNorm = 1f,
+            NumberOfEpochs = 1, StandardizeLabels = false, EarlyStopping = false,
+        };
+        MultilayerPerceptron model = new MlpTrainer(options).Train(new TrainingData([1f, 2f], 1, [1f, 3f]), initialModel: OptimizerTests.LinearModel(0.5f, 0f));
+
+        double norm = Math.Sqrt(4.5 * 4.5 + 2.5 * 2.5);
+        Assert.Equal(0.5 + 0.1 * 4.5 / norm, model.Layers[0].Weights.Span[0], 5);
+        Assert.Equal(0.1 * 2.5 / norm, model.Layers[0].Biases.Span[0], 5);
+    }
+
+    [Fact]
+    public void L1_drives_weights_to_zero_and_L2_shrinks_them()
+    {
+        TrainingData data = SyntheticData.Regression(300, 8, seed: 6);
+        MultilayerPerceptron Train(float l1, float l2) => new MlpTrainer(new MlpTrainerOptions
+        {
+            HiddenLayers = [16], L1Regularization = l1, L2Regularization = l2, NumberOfEpochs = 100, BatchSize = 300,
+            Optimizer = new LbfgsOptimizer(), EarlyStopping = false,
+        }).Train(data);
+        float[] FirstLayer(MultilayerPerceptron m) => m.Layers[0].Weights.ToArray();
+
+        float[] plain = FirstLayer(Train(0, 0)), lasso = FirstLayer(Train(0.01f, 0)), ridge = FirstLayer(Train(0, 0.1f));
+        Assert.True(lasso.Count(w => Math.Abs(w) < 1e-2) > 2 * plain.Count(w => Math.Abs(w) < 1e-2), "L1 should zero many more weights");
+        Assert.True(ridge.Sum(w => w * w) < plain.Sum(w => w * w) / 2, "L2 should shrink the weights");
+    }
+
+    [Fact]
+    public void Dropout_changes_training_but_never_prediction()
+    {
+        TrainingData data = SyntheticData.Regression(200, 4, seed: 7);
+        var options = new MlpTrainerOptions { HiddenLayers = [32], NumberOfEpochs = 5, EarlyStopping = false };
+        float[] plain = new MlpTrainer(options).Train(data).Parameters.ToArray();
+        options.Dropout = 0.5f;
+        MultilayerPerceptron dropped = new MlpTrainer(options).Train(data);
+
+        Assert.NotEqual(plain, dropped.Parameters.ToArray());
+        float[] first = dropped.Predict(data.Features.AsSpan(0, 4)), second = dropped.Predict(data.Features.AsSpan(0, 4));
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Each_epoch_is_reported_to_the_callback_and_the_history()
+    {
+        TrainingData data = SyntheticData.Regression(200, 4, seed: 8);
+        var seen = new List<EpochRecord>();
+        var options = new MlpTrainerOptions
+        {
+            HiddenLayers = [8], NumberOfEpochs = 6, EarlyStopping = false, ValidationFraction = 0.25f,
+            LearningRate = 0.01f, LearningRateSchedule = new StepDecaySchedule(2, 0.5), EpochCompleted = seen.Add,
+        };
+        MultilayerPerceptron model = new MlpTrainer(options).Train(data);
+
+        Assert.Equal(model.History.Epochs, seen);
+        Assert.Equal([0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025], seen.Select(e => Math.Round(e.LearningRate, 6)));
+        Assert.All(seen, e => Assert.True(e.ValidationLoss > 0 && e.ValidationMetric is > -1 and <= 1 && e.Seconds >= 0));
+        Assert.Equal("RSquared", model.History.MetricName);
+        Assert.True(seen[^1].TrainingLoss < seen[0].TrainingLoss);
+    }
+
+    [Fact]
+    public void Cancellation_stops_training()
+    {
+        TrainingData data = SyntheticData.Regression(200, 4, seed: 9);
+        using var cancellation = new CancellationTokenSource();
+        var options = new MlpTrainerOptions { HiddenLayers = [8], NumberOfEpochs = 1000, EarlyStopping = false };
+        int epochs = 0;
+        options.EpochCompleted = _ =>
+        {
+            if (++epochs == 3)
+                cancellation.Cancel();
+        };
+
+        Assert.ThrowsAny<OperationCanceledException>(() => new MlpTrainer(options).Train(data, cancellationToken: cancellation.Token));
+        Assert.Equal(3, epochs);
+    }
+
+    [Fact]
+    public void A_diverging_run_throws_with_advice_instead_of_returning_a_broken_model()
+    {
+        // Dollar-sized targets without label scaling and a huge SGD step overflow within a few batches.
+        (TrainingData train, _) = HousingData.LoadSplit();
+        var options = new MlpTrainerOptions
+        {
+            HiddenLayers = [16], Optimizer = new SgdOptimizer(), LearningRate = 10f, StandardizeLabels = false, NumberOfEpochs = 50,
+        };
+        var error = Assert.Throws<TrainingDivergedException>(() => new MlpTrainer(options).Train(train));
+        Assert.Contains("diverged", error.Message);
+        Assert.Contains("Lower the learning rate", error.Message);
+    }
+
+    [Fact]
+    public void The_validation_split_is_seeded_and_stratified_by_class()
+    {
+        float[] labels = Enumerable.Range(0, 200).Select(i => i < 180 ? 0f : 1f).ToArray();
+        (int[] train, int[] heldOut) = ValidationSplit.Split(labels, 0.1f, stratify: true, SeededRandom.ForStream(1, RandomStream.ValidationSplit));
+        (int[] train2, _) = ValidationSplit.Split(labels, 0.1f, stratify: true, SeededRandom.ForStream(1, RandomStream.ValidationSplit));
+
+        Assert.Equal(train, train2);
+        Assert.Equal(20, heldOut.Length);
+        Assert.Equal(2, heldOut.Count(i => labels[i] == 1f)); // 10 % of each class
+        Assert.Empty(train.Intersect(heldOut));
+        Assert.Equal(200, train.Length + heldOut.Length);
+    }
+}
