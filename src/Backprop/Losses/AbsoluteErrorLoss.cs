@@ -1,7 +1,7 @@
 namespace Backprop;
 
 /// <summary>ℓ = |z − y|, with gradient sign(z − y) (0 at the target). See <see cref="LossFunction.AbsoluteError"/>.</summary>
-public sealed class AbsoluteErrorLoss : LossFunction
+public sealed class AbsoluteErrorLoss : ResidualLoss
 {
     internal AbsoluteErrorLoss()
     {
@@ -10,23 +10,9 @@ public sealed class AbsoluteErrorLoss : LossFunction
     /// <inheritdoc/>
     public override string Name => "AbsoluteError";
 
-    /// <inheritdoc/>
-    public override OutputTransform OutputTransform => OutputTransform.Identity;
-
-    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name) => RequireFinite(targets, name);
-
-    internal override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
-        int rows, Span<float> gradient, float gradientScale)
+    private protected override double Loss(float residual, out float derivative)
     {
-        double sum = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            float w = weights.IsEmpty ? 1f : weights[i];
-            float r = outputs[i] - targets[i];
-            sum += (double)w * MathF.Abs(r);
-            if (!gradient.IsEmpty)
-                gradient[i] = gradientScale * w * MathF.Sign(r);
-        }
-        return sum;
+        derivative = MathF.Sign(residual);
+        return MathF.Abs(residual);
     }
 }

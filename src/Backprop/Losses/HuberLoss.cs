@@ -1,7 +1,7 @@
 namespace Backprop;
 
 /// <summary>ℓ = ½r² for |r| ≤ δ, δ·(|r| − ½δ) beyond, where r = z − y. See <see cref="LossFunction.Huber"/>.</summary>
-public sealed class HuberLoss : LossFunction
+public sealed class HuberLoss : ResidualLoss
 {
     internal HuberLoss(float delta)
     {
@@ -16,25 +16,15 @@ public sealed class HuberLoss : LossFunction
     /// <inheritdoc/>
     public override string Name => $"Huber({Delta})";
 
-    /// <inheritdoc/>
-    public override OutputTransform OutputTransform => OutputTransform.Identity;
-
-    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name) => RequireFinite(targets, name);
-
-    internal override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
-        int rows, Span<float> gradient, float gradientScale)
+    private protected override double Loss(float residual, out float derivative)
     {
-        double sum = 0;
-        for (int i = 0; i < rows; i++)
+        float abs = MathF.Abs(residual);
+        if (abs <= Delta)
         {
-            float w = weights.IsEmpty ? 1f : weights[i];
-            float r = outputs[i] - targets[i];
-            float abs = MathF.Abs(r);
-            bool quadratic = abs <= Delta;
-            sum += w * (quadratic ? 0.5 * r * r : Delta * (abs - 0.5 * Delta));
-            if (!gradient.IsEmpty)
-                gradient[i] = gradientScale * w * (quadratic ? r : Delta * MathF.Sign(r));
+            derivative = residual;
+            return 0.5 * residual * residual;
         }
-        return sum;
+        derivative = Delta * MathF.Sign(residual);
+        return Delta * (abs - 0.5 * Delta);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Backprop.Kernels;
 
 namespace Backprop;
@@ -13,6 +14,9 @@ public sealed class MultilayerPerceptron
     private const int ScoringChunkRows = 1024;
 
     private readonly float[] _parameters;
+
+    /// <summary>One-row scratch buffers, reused so that scoring row by row does not allocate them per call.</summary>
+    private readonly ConcurrentBag<Propagator> _rowPropagators = [];
 
     internal MultilayerPerceptron(NetworkLayout layout, float[] parameters, OutputTransform outputTransform,
         LabelScaling? labelScaling, TrainingHistory history, TrainingState? trainingState)
@@ -92,7 +96,9 @@ public sealed class MultilayerPerceptron
     public void PredictRaw(ReadOnlySpan<float> features, Span<float> outputs, int threads = 1)
     {
         int rows = CheckShapes(features, outputs);
-        var propagator = new Propagator(Layout, Math.Clamp(rows, 1, ScoringChunkRows), withDropout: false, Math.Max(1, threads));
+        bool singleRow = rows == 1;
+        Propagator propagator = singleRow && _rowPropagators.TryTake(out Propagator? pooled) ? pooled
+            : new Propagator(Layout, Math.Clamp(rows, 1, ScoringChunkRows), withDropout: false, Math.Max(1, threads));
         for (int first = 0; first < rows; first += propagator.BatchCapacity)
         {
             int count = Math.Min(propagator.BatchCapacity, rows - first);
@@ -100,6 +106,8 @@ public sealed class MultilayerPerceptron
             propagator.Forward(_parameters, count);
             propagator.Outputs(count).CopyTo(outputs.Slice(first * OutputCount, count * OutputCount));
         }
+        if (singleRow)
+            _rowPropagators.Add(propagator);
     }
 
     /// <summary>Writes the model in Backprop's versioned binary format.</summary>
