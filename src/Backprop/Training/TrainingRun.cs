@@ -155,10 +155,8 @@ internal sealed class TrainingRun
         }
 
         // Early stopping keeps the best epoch's weights however the run ended.
-        if (best is not null && bestEpoch is not null && bestEpoch != epochOffset + epochsRun)
+        if (best is not null && bestEpoch != epochOffset + epochsRun)
             best.CopyTo(parameters, 0);
-        else
-            bestEpoch = best is null ? null : bestEpoch;
 
         int firstBad = Array.FindIndex(parameters, p => !float.IsFinite(p));
         if (firstBad >= 0)
@@ -240,13 +238,11 @@ internal sealed class TrainingRun
             raw.CopyTo(outputs.AsSpan(start * width));
         }
 
-        float[] targets = set.Rows.Select(r => set.Targets[r]).ToArray();
-        float[] weights = set.Data.Weights is { } w ? set.Rows.Select(r => w[r]).ToArray() : [];
         double metric = _metricName switch
         {
-            nameof(ValidationMetric.Accuracy) => Metrics.Accuracy(outputs, targets, weights, width),
-            nameof(ValidationMetric.Auc) => Metrics.Auc(outputs, targets, weights),
-            _ => Metrics.RSquared(_loss.OutputTransform == OutputTransform.Exp ? outputs.Select(MathF.Exp).ToArray() : outputs, targets, weights),
+            nameof(ValidationMetric.Accuracy) => Metrics.Accuracy(outputs, set.RowTargets, set.RowWeights, width),
+            nameof(ValidationMetric.Auc) => Metrics.Auc(outputs, set.RowTargets, set.RowWeights),
+            _ => Metrics.RSquared(_loss.OutputTransform == OutputTransform.Exp ? outputs.Select(MathF.Exp).ToArray() : outputs, set.RowTargets, set.RowWeights),
         };
         return (lossSum / set.TotalWeight, metric);
     }
@@ -375,5 +371,11 @@ internal sealed class TrainingRun
         public int Count => Rows.Length;
 
         public double TotalWeight { get; } = data.Weights is { } w ? rows.Sum(r => (double)w[r]) : rows.Length;
+
+        /// <summary>The targets of <see cref="Rows"/>, in that order.</summary>
+        public float[] RowTargets { get; } = rows.Select(r => targets[r]).ToArray();
+
+        /// <summary>The weights of <see cref="Rows"/>, in that order, or empty when all are 1.</summary>
+        public float[] RowWeights { get; } = data.Weights is { } w ? rows.Select(r => w[r]).ToArray() : [];
     }
 }
