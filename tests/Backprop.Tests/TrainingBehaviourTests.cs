@@ -221,6 +221,26 @@ public class TrainingBehaviourTests
     }
 
     [Fact]
+    public void Lbfgs_refuses_to_start_from_an_infinite_loss_instead_of_calling_it_converged()
+    {
+        // exp of a huge raw output overflows the Poisson loss at the very first evaluation.
+        var data = new TrainingData([1e30f, -1e30f, 2e30f], 1, [1f, 2f, 3f]);
+        var options = new MlpTrainerOptions { HiddenLayers = [], Loss = LossFunction.Poisson, Optimizer = new LbfgsOptimizer() };
+        var error = Assert.Throws<TrainingDivergedException>(() => new MlpTrainer(options).Train(data));
+        Assert.Contains("initial loss", error.Message);
+    }
+
+    [Fact]
+    public void A_validation_set_on_another_scale_is_reported_not_silently_monitored()
+    {
+        TrainingData train = SyntheticData.Regression(100, 3, seed: 10);
+        var validation = new TrainingData([3e38f, 3e38f, -3e38f, 3e38f, 3e38f, 3e38f], 3, [0f, 1f]);
+        var options = new MlpTrainerOptions { HiddenLayers = [4], NumberOfEpochs = 3 };
+        var error = Assert.Throws<TrainingDivergedException>(() => new MlpTrainer(options).Train(train, validation));
+        Assert.Contains("validation loss", error.Message);
+    }
+
+    [Fact]
     public void The_validation_split_is_seeded_and_stratified_by_class()
     {
         float[] labels = Enumerable.Range(0, 200).Select(i => i < 180 ? 0f : 1f).ToArray();

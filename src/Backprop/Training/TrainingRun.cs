@@ -97,6 +97,8 @@ internal sealed class TrainingRun
 
         LbfgsOptimizer? lbfgs = _optimizer as LbfgsOptimizer;
         double fullBatchLoss = lbfgs is null ? 0 : FullBatchObjective(parameters, gradient);
+        if (!double.IsFinite(fullBatchLoss))
+            throw new TrainingDivergedException($"Training cannot start: the initial loss is {fullBatchLoss}. {DivergenceAdvice()}");
 
         int epochsRun = 0;
         for (int e = 0; e < _options.NumberOfEpochs; e++)
@@ -123,6 +125,9 @@ internal sealed class TrainingRun
             double? validationLoss = null, validationMetric = null;
             if (_validation is not null)
                 (validationLoss, validationMetric) = Evaluate(parameters, _validation, validationOutputs!);
+            if (validationLoss is { } v && !double.IsFinite(v))
+                throw new TrainingDivergedException(
+                    $"The validation loss became {v} in epoch {epoch + 1}. Check that the validation features are scaled like the training features. {DivergenceAdvice()}");
 
             double monitored = _validation is null ? trainingLoss
                 : _options.ValidationMetric == ValidationMetric.Loss ? validationLoss!.Value : -validationMetric!.Value;
@@ -155,7 +160,7 @@ internal sealed class TrainingRun
         }
 
         // Early stopping keeps the best epoch's weights however the run ended.
-        if (best is not null && bestEpoch != epochOffset + epochsRun)
+        if (best is not null && bestEpoch is not null && bestEpoch != epochOffset + epochsRun)
             best.CopyTo(parameters, 0);
 
         int firstBad = Array.FindIndex(parameters, p => !float.IsFinite(p));
