@@ -70,7 +70,7 @@ public class GradientCheckTests
         var gradient = new float[layout.ParameterCount];
         double weightSum = weights.Sum(w => (double)w);
         double value = objective.Batch(propagator, parameters, Rows, y, weights, (float)(1 / weightSum), gradient, accumulate: false) / weightSum
-            + objective.AddPenalty(parameters, gradient);
+            + objective.Penalty(parameters, gradient);
 
         double[] p = parameters.Select(v => (double)v).ToArray();
         double[] xd = x.Select(v => (double)v).ToArray();

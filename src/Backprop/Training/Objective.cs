@@ -24,8 +24,10 @@ internal sealed class Objective(NetworkLayout layout, LossFunction loss, float l
         return sum;
     }
 
-    /// <summary>Returns the penalty on the weights and adds its (sub)gradient to <paramref name="gradient"/>.</summary>
-    public double AddPenalty(ReadOnlySpan<float> parameters, Span<float> gradient)
+    /// <summary>
+    /// Returns the penalty on the weights and, when <paramref name="gradient"/> is not empty, adds its (sub)gradient there.
+    /// </summary>
+    public double Penalty(ReadOnlySpan<float> parameters, Span<float> gradient = default)
     {
         if (l1 == 0f && l2 == 0f)
             return 0;
@@ -33,25 +35,14 @@ internal sealed class Objective(NetworkLayout layout, LossFunction loss, float l
         for (int l = 0; l < Layout.LayerCount; l++)
         {
             ReadOnlySpan<float> w = Layout.Weights(parameters, l);
-            Span<float> g = Layout.Weights(gradient, l);
+            Span<float> g = gradient.IsEmpty ? default : Layout.Weights(gradient, l);
             for (int i = 0; i < w.Length; i++)
             {
                 penalty += 0.5 * l2 * w[i] * w[i] + l1 * Math.Abs(w[i]);
-                g[i] += l2 * w[i] + l1 * MathF.Sign(w[i]);
+                if (!g.IsEmpty)
+                    g[i] += l2 * w[i] + l1 * MathF.Sign(w[i]);
             }
         }
-        return penalty;
-    }
-
-    /// <summary>The penalty alone, for reporting.</summary>
-    public double Penalty(ReadOnlySpan<float> parameters)
-    {
-        if (l1 == 0f && l2 == 0f)
-            return 0;
-        double penalty = 0;
-        for (int l = 0; l < Layout.LayerCount; l++)
-            foreach (float w in Layout.Weights(parameters, l))
-                penalty += 0.5 * l2 * w * w + l1 * Math.Abs(w);
         return penalty;
     }
 }

@@ -203,7 +203,7 @@ internal sealed class TrainingRun
             lossSum += batchLoss;
             weightSum += batchWeight;
 
-            _objective.AddPenalty(parameters, gradient);
+            _objective.Penalty(parameters, gradient);
             ClipGradient(gradient, epoch, batch);
             if (_weightDecay > 0f)
                 DecayWeights(parameters, rate * _weightDecay);
@@ -225,7 +225,7 @@ internal sealed class TrainingRun
             lossSum += _objective.Batch(_propagator, parameters, count, _batchTargets.AsSpan(0, count), WeightsOf(_train, count),
                 (float)(1.0 / totalWeight), gradient, accumulate: start > 0);
         }
-        return lossSum / totalWeight + _objective.AddPenalty(parameters, gradient);
+        return lossSum / totalWeight + _objective.Penalty(parameters, gradient);
     }
 
     /// <summary>The weighted mean loss and the validation metric on a row set, without dropout.</summary>
