@@ -1,0 +1,65 @@
+using Backprop;
+using Backprop.MLNet;
+using Microsoft.ML.Data;
+
+// The catalog methods live in ML.NET's namespace, as those of ML.NET's own add-on packages (FastTree, LightGbm) do,
+// so `mlContext.Regression.Trainers.Backprop()` needs no extra using directive.
+namespace Microsoft.ML;
+
+/// <summary>The <c>Backprop</c> trainers on ML.NET's catalogs.</summary>
+public static class BackpropCatalog
+{
+    /// <summary>
+    /// A multilayer-perceptron regression trainer: hidden ReLU layers trained by Adam on the squared error, with the
+    /// features and label standardised inside the model and early stopping on 20 % of the training rows.
+    /// </summary>
+    /// <param name="catalog">The regression catalog's trainers.</param>
+    /// <param name="labelColumnName">The label column, Single; default "Label".</param>
+    /// <param name="featureColumnName">The feature column, a known-size vector of Single; default "Features".</param>
+    /// <param name="exampleWeightColumnName">An optional column of per-row weights, Single ≥ 0; default none.</param>
+    /// <param name="hiddenLayers">The width of each hidden layer, input side first; default { 128, 64 }.</param>
+    /// <param name="numberOfIterations">The most epochs; default 400.</param>
+    /// <param name="learningRate">Adam's learning rate; default 0.001.</param>
+    /// <param name="batchSize">Rows per mini-batch; default 64.</param>
+    /// <param name="l2Regularization">The L2 penalty on the weights; default 0.001.</param>
+    /// <example><code>
+    /// var pipeline = ml.Transforms.Concatenate("Features", "sqft", "beds", "baths")
+    ///     .Append(ml.Transforms.NormalizeMeanVariance("Features"))
+    ///     .Append(ml.Regression.Trainers.Backprop(labelColumnName: "price", hiddenLayers: new[] { 64, 32 }));
+    /// </code></example>
+    public static BackpropRegressionTrainer Backprop(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = DefaultColumnNames.Label,
+        string featureColumnName = DefaultColumnNames.Features,
+        string? exampleWeightColumnName = null,
+        int[]? hiddenLayers = null,
+        int numberOfIterations = 400,
+        float learningRate = 0.001f,
+        int batchSize = 64,
+        float l2Regularization = 1e-3f)
+    {
+        var options = new BackpropRegressionTrainer.Options
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            ExampleWeightColumnName = exampleWeightColumnName,
+            NumberOfIterations = numberOfIterations,
+            LearningRate = learningRate,
+            BatchSize = batchSize,
+            L2Regularization = l2Regularization,
+        };
+        if (hiddenLayers is not null)
+            options.HiddenLayers = hiddenLayers;
+        return Backprop(catalog, options);
+    }
+
+    /// <summary>A multilayer-perceptron regression trainer with every option; see <see cref="BackpropRegressionTrainer.Options"/>.</summary>
+    /// <param name="catalog">The regression catalog's trainers.</param>
+    /// <param name="options">The options; the trainer keeps the object, so do not change it while training.</param>
+    public static BackpropRegressionTrainer Backprop(this RegressionCatalog.RegressionTrainers catalog,
+        BackpropRegressionTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new BackpropRegressionTrainer(catalog.GetEnvironment(), options);
+    }
+}

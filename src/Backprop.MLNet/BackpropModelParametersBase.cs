@@ -1,0 +1,109 @@
+using Backprop.MLNet.Internal;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Internal.Utilities;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+
+namespace Backprop.MLNet;
+
+/// <summary>
+/// A trained Backprop network as ML.NET model parameters: what every task's model shares. The network itself,
+/// with its layers, weights, label scaling and training history, is <see cref="Network"/>.
+/// </summary>
+public abstract class BackpropModelParametersBase : ModelParametersBase<float>
+{
+    private protected BackpropModelParametersBase(IHostEnvironment env, string name, MultilayerPerceptron network,
+        FeatureStandardization? standardization)
+        : base(env, name)
+    {
+        Host.CheckValue(network, nameof(network));
+        Network = network;
+        Standardization = standardization;
+        InputType = new VectorDataViewType(NumberDataViewType.Single, network.InputCount);
+    }
+
+    private protected BackpropModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx)
+        : base(env, name, ctx)
+    {
+        // *** Binary format ***
+        // byte[]: the engine's model file (MultilayerPerceptron.Save), length-prefixed; it carries its own
+        //         format version and SHA-256 checksum.
+        // bool:   whether the features are standardised
+        // (if so) float[] means, float[] deviations, length-prefixed
+        byte[] bytes = ctx.Reader.ReadByteArray();
+        try
+        {
+            Network = MultilayerPerceptron.Load(new MemoryStream(bytes, writable: false));
+            if (ctx.Reader.ReadBoolByte())
+                Standardization = FeatureStandardization.Load(ctx.Reader, Network.InputCount);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"The Backprop network inside this ML.NET model is damaged or unreadable: {e.Message}", e);
+        }
+        InputType = new VectorDataViewType(NumberDataViewType.Single, Network.InputCount);
+    }
+
+    /// <summary>The trained network: <see cref="MultilayerPerceptron.Layers"/> (sizes, activations, weights and
+    /// biases), the label scaling, the training history and the optimiser state kept for warm starts.</summary>
+    public MultilayerPerceptron Network { get; }
+
+    /// <summary>The dense layers, input side first; the last is the output layer.</summary>
+    public IReadOnlyList<DenseLayer> Layers => Network.Layers;
+
+    /// <summary>The per-epoch training and validation loss, the best epoch and why training stopped.</summary>
+    public TrainingHistory History => Network.History;
+
+    /// <summary>
+    /// The means subtracted from the features before the network, or <see langword="null"/> when the trainer's
+    /// <see cref="BackpropTrainerOptionsBase.StandardizeFeatures"/> was off.
+    /// </summary>
+    public IReadOnlyList<float>? FeatureMeans => Standardization?.Means;
+
+    /// <summary>The deviations the centred features are divided by, or <see langword="null"/> (see <see cref="FeatureMeans"/>).</summary>
+    public IReadOnlyList<float>? FeatureDeviations => Standardization?.Deviations;
+
+    /// <summary>The number of features the network reads.</summary>
+    public int FeatureCount => Network.InputCount;
+
+    /// <summary>The type of the feature column the model scores: a float vector of <see cref="FeatureCount"/>.</summary>
+    private protected VectorDataViewType InputType { get; }
+
+    internal FeatureStandardization? Standardization { get; }
+
+    /// <inheritdoc/>
+    protected override void SaveCore(ModelSaveContext ctx)
+    {
+        base.SaveCore(ctx);
+        using var buffer = new MemoryStream();
+        Network.Save(buffer);
+        ctx.Writer.WriteByteArray(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        ctx.Writer.WriteBoolByte(Standardization is not null);
+        Standardization?.Save(ctx.Writer);
+    }
+
+    /// <summary>
+    /// Copies a feature vector, dense or sparse, into <paramref name="scratch"/> and standardises it as in
+    /// training, refusing a vector of the wrong length with a message that names both sizes.
+    /// </summary>
+    private protected ReadOnlySpan<float> NetworkInput(in VBuffer<float> features, float[] scratch)
+    {
+        if (features.Length != Network.InputCount)
+            throw Host.Except(
+                $"The feature vector has {features.Length} values but this Backprop model was trained on {Network.InputCount}. " +
+                "Score with the same featurization (column order, one-hot categories, text settings) as at training.");
+        features.CopyTo(scratch);
+        Standardization?.Apply(scratch);
+        return scratch;
+    }
+
+    /// <summary>Throws unless the loaded network has the output layer this task scores with.</summary>
+    private protected static void CheckNetworkShape(MultilayerPerceptron network, int outputs, OutputTransform[] transforms, string task)
+    {
+        if (network.OutputCount != outputs || Array.IndexOf(transforms, network.OutputTransform) < 0)
+            throw new InvalidDataException(
+                $"The Backprop network in this model has {network.OutputCount} output(s) with a {network.OutputTransform} output, " +
+                $"which is not a {task} network.");
+    }
+}

@@ -1,0 +1,99 @@
+using Backprop.MLNet;
+using Backprop.MLNet.Internal;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.Runtime;
+
+// Lets mlContext.Model.Load find the model's loader; VersionInfo names this assembly, so a fresh process needs no
+// registration call.
+[assembly: LoadableClass(typeof(BackpropRegressionModelParameters), null, typeof(SignatureLoadModel),
+    "Backprop Regression Executor", BackpropRegressionModelParameters.LoaderSignature)]
+
+namespace Backprop.MLNet;
+
+/// <summary>
+/// A trained Backprop regression network: scores a feature vector to one value on the label's own scale (the
+/// label standardisation used in training is undone inside the model).
+/// </summary>
+public sealed class BackpropRegressionModelParameters : BackpropModelParametersBase, IValueMapper, ISingleCanSaveOnnx
+{
+    internal const string LoaderSignature = "BackpropRegressionExec";
+    private const string RegistrationName = "BackpropRegressionPredictor";
+
+    internal BackpropRegressionModelParameters(IHostEnvironment env, MultilayerPerceptron network, FeatureStandardization? standardization)
+        : base(env, RegistrationName, network, standardization)
+    {
+        CheckShape(network);
+    }
+
+    private BackpropRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
+        : base(env, RegistrationName, ctx)
+    {
+        CheckShape(Network);
+    }
+
+    /// <inheritdoc/>
+    protected override PredictionKind PredictionKind => PredictionKind.Regression;
+
+    DataViewType IValueMapper.InputType => InputType;
+
+    DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
+
+    internal static BackpropRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel(GetVersionInfo());
+        return new BackpropRegressionModelParameters(env, ctx);
+    }
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "BPROPREG",
+        verWrittenCur: 0x00010001, // Initial
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(BackpropRegressionModelParameters).Assembly.FullName);
+
+    /// <inheritdoc/>
+    protected override void SaveCore(ModelSaveContext ctx)
+    {
+        base.SaveCore(ctx);
+        ctx.SetVersionInfo(GetVersionInfo());
+    }
+
+    ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
+    {
+        Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float),
+            "A Backprop regression model maps a float vector to a float.");
+        // One scratch row per mapper: ML.NET asks for a mapper per cursor, and a cursor runs on one thread.
+        var scratch = new float[Network.InputCount];
+        ValueMapper<VBuffer<float>, float> map = (in VBuffer<float> features, ref float score) =>
+        {
+            Span<float> output = stackalloc float[1];
+            Network.Predict(NetworkInput(in features, scratch), output);
+            score = output[0];
+        };
+        return (ValueMapper<TIn, TOut>)(Delegate)map;
+    }
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        Host.Check(outputNames.Length == 1, "A regression model writes one output, the score.");
+        string x = OnnxNetworkWriter.WriteLayers(ctx, Network, Standardization, featureColumn);
+        if (Network.LabelScaling is { } scaling)
+        {
+            x = OnnxNetworkWriter.Node(ctx, "Mul", [x, ctx.AddInitializer((float)scaling.Scale, "BackpropLabelScale")], "BackpropScaled");
+            x = OnnxNetworkWriter.Node(ctx, "Add", [x, ctx.AddInitializer((float)scaling.Offset, "BackpropLabelOffset")], "BackpropUnscaled");
+        }
+        OnnxNetworkWriter.Write(ctx, Network.OutputTransform == OutputTransform.Exp ? "Exp" : "Identity", [x], outputNames[0]);
+        return true;
+    }
+
+    private static void CheckShape(MultilayerPerceptron network)
+        => CheckNetworkShape(network, 1, [OutputTransform.Identity, OutputTransform.Exp], "regression");
+}

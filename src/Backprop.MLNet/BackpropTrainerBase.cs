@@ -1,0 +1,274 @@
+using Backprop.MLNet.Internal;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+
+namespace Backprop.MLNet;
+
+/// <summary>
+/// What the Backprop trainers of every task share: reading the data into the engine's arrays with clear errors,
+/// mapping the options, validation sets, warm starts, seeding, progress in <c>mlContext.Log</c> and cancellation.
+/// The task (regression, binary, multiclass) supplies the label reading, the loss and the model parameters.
+/// </summary>
+/// <typeparam name="TTransformer">The prediction transformer <c>Fit</c> returns.</typeparam>
+/// <typeparam name="TModel">The trained model parameters.</typeparam>
+/// <typeparam name="TOptions">The task's options.</typeparam>
+public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : TrainerEstimatorBase<TTransformer, TModel>, IEstimator<TTransformer>
+    where TTransformer : ISingleFeaturePredictionTransformer<TModel>
+    where TModel : BackpropModelParametersBase
+    where TOptions : BackpropTrainerOptionsBase
+{
+    private protected BackpropTrainerBase(IHostEnvironment env, TOptions options, string name, SchemaShape.Column label)
+        : base(Contracts.CheckRef(env, nameof(env)).Register(name),
+               TrainerUtils.MakeR4VecFeature(CheckOptions(options).FeatureColumnName),
+               label,
+               TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
+    {
+        TrainerOptions = options;
+        CheckCommonOptions(options);
+    }
+
+    /// <summary>
+    /// Backprop benefits from normalised features, reads its data once into memory (so ML.NET need not cache it),
+    /// accepts a validation set and continues from trained parameters.
+    /// </summary>
+    public override TrainerInfo Info { get; } = new(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: true);
+
+    /// <summary>The options this trainer was made with.</summary>
+    private protected TOptions TrainerOptions { get; }
+
+    /// <summary>Trains with early stopping on <paramref name="validationData"/> instead of a held-out fraction of the training rows.</summary>
+    /// <param name="trainData">The training data.</param>
+    /// <param name="validationData">Data with the same feature and label columns, watched for early stopping and recorded in the history.</param>
+    public TTransformer Fit(IDataView trainData, IDataView validationData)
+    {
+        Host.CheckValue(trainData, nameof(trainData));
+        Host.CheckValue(validationData, nameof(validationData));
+        return TrainTransformer(trainData, validationSet: validationData);
+    }
+
+    /// <summary>
+    /// Continues training <paramref name="modelParameters"/> (warm start): weights, optimiser moments, step count,
+    /// learning-rate schedule and history carry on, so two fits of n iterations match one of 2n.
+    /// </summary>
+    /// <param name="trainData">The training data, with the feature size the model was trained on.</param>
+    /// <param name="modelParameters">Parameters from an earlier <c>Fit</c> of a trainer of the same task and network shape.</param>
+    public TTransformer Fit(IDataView trainData, TModel modelParameters)
+    {
+        Host.CheckValue(trainData, nameof(trainData));
+        Host.CheckValue(modelParameters, nameof(modelParameters));
+        return TrainTransformer(trainData, initPredictor: modelParameters);
+    }
+
+    /// <summary>A short name of the task for messages, such as "regression".</summary>
+    private protected abstract string TaskName { get; }
+
+    /// <summary>Throws a message saying what label type the task needs and how to get it, unless <paramref name="type"/> is one.</summary>
+    private protected abstract void CheckLabelType(string column, DataViewType type);
+
+    /// <summary>Reads the label as the engine's float.</summary>
+    private protected abstract LabelGetterFactory LabelGetter { get; }
+
+    /// <summary>The engine options that depend on the task: the loss, label standardisation, the class count.</summary>
+    private protected abstract void ConfigureTask(MlpTrainerOptions engineOptions, RoleMappedData training);
+
+    /// <summary>Wraps the trained network.</summary>
+    private protected abstract TModel CreateModel(MultilayerPerceptron network, FeatureStandardization? standardization, RoleMappedSchema schema);
+
+    /// <inheritdoc/>
+    protected override void CheckLabelCompatible(SchemaShape.Column labelColumn)
+    {
+        if (labelColumn.Kind != SchemaShape.Column.VectorKind.Scalar)
+            throw Host.Except($"The label column '{labelColumn.Name}' is a vector; Backprop {TaskName} needs a single value per row.");
+        CheckLabelType(labelColumn.Name, labelColumn.IsKey ? new KeyDataViewType(typeof(uint), 1) : labelColumn.ItemType);
+    }
+
+    /// <summary>
+    /// Checks the input columns with messages that name the column and the fix, then describes the output columns.
+    /// (Re-implements <see cref="IEstimator{TTransformer}.GetOutputSchema"/>, which ML.NET's base does not let a
+    /// trainer override.)
+    /// </summary>
+    public new SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        Host.CheckValue(inputSchema, nameof(inputSchema));
+        CheckColumnPresent(inputSchema.TryFindColumn(FeatureColumn.Name, out var features), "feature", FeatureColumn.Name,
+            inputSchema.Select(c => c.Name));
+        if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
+            throw Host.Except(FeatureTypeMessage(FeatureColumn.Name, features.Kind == SchemaShape.Column.VectorKind.Scalar ? features.ItemType.ToString()! : $"a {features.Kind} of {features.ItemType}"));
+        CheckColumnPresent(inputSchema.TryFindColumn(LabelColumn.Name, out _), "label", LabelColumn.Name, inputSchema.Select(c => c.Name));
+        if (WeightColumn.IsValid)
+            CheckColumnPresent(inputSchema.TryFindColumn(WeightColumn.Name, out _), "example weight", WeightColumn.Name, inputSchema.Select(c => c.Name));
+        return base.GetOutputSchema(inputSchema);
+    }
+
+    /// <inheritdoc/>
+    protected override RoleMappedData MakeRoles(IDataView data)
+    {
+        CheckSchema(data.Schema);
+        return base.MakeRoles(data);
+    }
+
+    /// <inheritdoc/>
+    protected override TModel TrainModelCore(TrainContext context)
+    {
+        Host.CheckValue(context, nameof(context));
+        TModel? initial = null;
+        if (context.InitialPredictor is not null)
+        {
+            initial = context.InitialPredictor as TModel ?? throw Host.ExceptParam(nameof(context),
+                $"Warm start needs {typeof(TModel).Name} from an earlier Backprop {TaskName} fit, not {context.InitialPredictor.GetType().Name}.");
+        }
+
+        using var channel = Host.Start("Training");
+        var training = DataViewReader.Read(context.TrainingSet, LabelGetter, "training data");
+        TrainingData? validation = null;
+        if (context.ValidationSet is { } validationSet)
+        {
+            CheckValidationSchema(context.TrainingSet.Schema, validationSet.Schema);
+            validation = DataViewReader.Read(validationSet, LabelGetter, "validation data");
+        }
+        if (initial is not null && initial.FeatureCount != training.FeatureCount)
+            throw Host.Except(
+                $"Warm start: the model was trained on {initial.FeatureCount} features but the feature column " +
+                $"'{FeatureColumn.Name}' has {training.FeatureCount}. Use the featurization the model was trained with.");
+
+        // A warm start keeps the standardisation the network was trained with.
+        var standardization = initial is not null ? initial.Standardization
+            : TrainerOptions.StandardizeFeatures ? FeatureStandardization.Fit(training) : null;
+        standardization?.Apply(training.Features);
+        if (validation is not null)
+            standardization?.Apply(validation.Features);
+
+        var engineOptions = CreateEngineOptions(context.TrainingSet);
+        using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfEpochs + (initial?.Network.History.Epochs.Count ?? 0));
+        engineOptions.EpochCompleted = progress.EpochCompleted;
+        channel.Info(
+            $"Backprop {TaskName}: {training.RowCount} rows × {training.FeatureCount} features, hidden layers " +
+            $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.HiddenActivation}, {engineOptions.Loss.Name} loss, " +
+            $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
+            $"up to {engineOptions.NumberOfEpochs} epochs, seed {engineOptions.Seed}" +
+            (validation is not null ? $", early stopping on {validation.RowCount} validation rows." : "."));
+
+        MultilayerPerceptron network = new MlpTrainer(engineOptions).Train(training, validation, initial?.Network);
+        progress.Completed(network.History);
+        return CreateModel(network, standardization, context.TrainingSet.Schema);
+    }
+
+    private MlpTrainerOptions CreateEngineOptions(RoleMappedData training)
+    {
+        var o = TrainerOptions;
+        var engineOptions = new MlpTrainerOptions
+        {
+            HiddenLayers = o.HiddenLayers.ToArray(),
+            HiddenActivation = o.Activation,
+            WeightInitialization = o.WeightInitialization,
+            Optimizer = o.Optimizer,
+            LearningRate = o.LearningRate,
+            LearningRateSchedule = o.LearningRateSchedule,
+            BatchSize = o.BatchSize,
+            NumberOfEpochs = o.NumberOfIterations,
+            Shuffle = o.Shuffle,
+            L1Regularization = o.L1Regularization,
+            L2Regularization = o.L2Regularization,
+            WeightDecay = o.WeightDecay,
+            Dropout = o.Dropout,
+            GradientClipNorm = o.GradientClipNorm,
+            EarlyStopping = o.EarlyStopping,
+            EarlyStoppingPatience = o.EarlyStoppingPatience,
+            EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,
+            ValidationMetric = o.EarlyStoppingMetric,
+            ValidationFraction = o.ValidationFraction,
+            NumberOfThreads = o.NumberOfThreads,
+            // ML.NET's convention: an explicit seed wins, else the MLContext's seeded random source decides.
+            Seed = o.Seed ?? Host.Rand.Next(),
+        };
+        ConfigureTask(engineOptions, training);
+        engineOptions.Validate();
+        return engineOptions;
+    }
+
+    private static TOptions CheckOptions(TOptions options)
+    {
+        Contracts.CheckValue(options, nameof(options));
+        return options;
+    }
+
+    // Checks what the engine's own validation cannot name with ML.NET's option names, so a bad option fails when
+    // the trainer is made rather than at Fit.
+    private static void CheckCommonOptions(TOptions options)
+    {
+        if (options.NumberOfIterations < 1)
+            throw new ArgumentOutOfRangeException(nameof(options.NumberOfIterations), options.NumberOfIterations,
+                "NumberOfIterations (epochs) must be at least 1, for example 200.");
+        if (options.HiddenLayers is null)
+            throw new ArgumentNullException(nameof(options.HiddenLayers), "HiddenLayers cannot be null; use an empty array for a linear model.");
+        new MlpTrainerOptions
+        {
+            HiddenLayers = options.HiddenLayers,
+            Optimizer = options.Optimizer,
+            LearningRate = options.LearningRate,
+            LearningRateSchedule = options.LearningRateSchedule,
+            BatchSize = options.BatchSize,
+            L1Regularization = options.L1Regularization,
+            L2Regularization = options.L2Regularization,
+            WeightDecay = options.WeightDecay,
+            Dropout = options.Dropout,
+            GradientClipNorm = options.GradientClipNorm,
+            EarlyStoppingPatience = options.EarlyStoppingPatience,
+            EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
+            ValidationFraction = options.ValidationFraction,
+            NumberOfThreads = options.NumberOfThreads,
+            WeightInitialization = options.WeightInitialization,
+        }.Validate();
+    }
+
+    private void CheckSchema(DataViewSchema schema)
+    {
+        var names = schema.Select(c => c.Name);
+        var features = schema.GetColumnOrNull(FeatureColumn.Name);
+        CheckColumnPresent(features is not null, "feature", FeatureColumn.Name, names);
+        if (features!.Value.Type is not VectorDataViewType { ItemType: NumberDataViewType n, IsKnownSize: true } || n != NumberDataViewType.Single)
+            throw Host.Except(FeatureTypeMessage(FeatureColumn.Name, features.Value.Type.ToString()!));
+        var label = schema.GetColumnOrNull(LabelColumn.Name);
+        CheckColumnPresent(label is not null, "label", LabelColumn.Name, names);
+        CheckLabelType(LabelColumn.Name, label!.Value.Type);
+        if (WeightColumn.IsValid)
+        {
+            var weight = schema.GetColumnOrNull(WeightColumn.Name);
+            CheckColumnPresent(weight is not null, "example weight", WeightColumn.Name, names);
+            if (weight!.Value.Type != NumberDataViewType.Single)
+                throw Host.Except($"The example weight column '{WeightColumn.Name}' holds {weight.Value.Type}; it must be a Single (float). " +
+                    $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{WeightColumn.Name}\", outputKind: DataKind.Single).");
+        }
+    }
+
+    private void CheckValidationSchema(RoleMappedSchema training, RoleMappedSchema validation)
+    {
+        var trainingFeatures = training.Feature!.Value.Type;
+        var validationFeatures = validation.Feature!.Value.Type;
+        if (!trainingFeatures.Equals(validationFeatures))
+            throw Host.Except(
+                $"The validation data's feature column '{FeatureColumn.Name}' is {validationFeatures} but the training data's is " +
+                $"{trainingFeatures}. Transform the validation data with the pipeline fitted on the training data.");
+        var trainingLabel = training.Label!.Value.Type;
+        var validationLabel = validation.Label!.Value.Type;
+        if (!trainingLabel.Equals(validationLabel))
+            throw Host.Except(
+                $"The validation data's label column '{LabelColumn.Name}' is {validationLabel} but the training data's is {trainingLabel}.");
+    }
+
+    private void CheckColumnPresent(bool found, string role, string name, IEnumerable<string> available)
+    {
+        if (!found)
+            throw new ArgumentOutOfRangeException("inputSchema",
+                $"The {role} column '{name}' is not in the data, whose columns are: " +
+                $"{string.Join(", ", available.Distinct().Select(c => $"'{c}'"))}. Name the right one in the trainer's options " +
+                $"or create it earlier in the pipeline.");
+    }
+
+    private static string FeatureTypeMessage(string column, string? actual)
+        => $"The feature column '{column}' is {actual}; Backprop needs a vector of Single (float) of known size. " +
+           $"Build it with mlContext.Transforms.Concatenate(\"{column}\", ...) of numeric columns, converting others " +
+           "with Conversion.ConvertType, Categorical.OneHotEncoding or Text.FeaturizeText.";
+}

@@ -1,0 +1,161 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.Internal;
+
+/// <summary>Reads a label as the engine's float: the value itself, 0/1 for a boolean, the class index for a key.</summary>
+internal delegate ValueGetter<float> LabelGetterFactory(DataViewRow row, DataViewSchema.Column label);
+
+/// <summary>
+/// Copies the feature, label and weight columns of an <see cref="IDataView"/> into the engine's dense row-major
+/// arrays in one pass, refusing what the engine cannot learn from with a message that names the column, the number
+/// of rows and the fix, rather than skipping rows silently.
+/// </summary>
+internal static class DataViewReader
+{
+    public static TrainingData Read(RoleMappedData data, LabelGetterFactory labelGetter, string setName)
+    {
+        var schema = data.Schema;
+        var featureColumn = schema.Feature!.Value;
+        var labelColumn = schema.Label!.Value;
+        var weightColumn = schema.Weight;
+        int featureCount = ((VectorDataViewType)featureColumn.Type).Size;
+
+        var columns = new List<DataViewSchema.Column> { featureColumn, labelColumn };
+        if (weightColumn is { } w)
+            columns.Add(w);
+
+        long expectedRows = data.Data.GetRowCount() ?? 1024;
+        var features = new GrowableBuffer(checked((int)Math.Max(1, expectedRows) * featureCount));
+        var labels = new GrowableBuffer((int)Math.Max(1, expectedRows));
+        var weights = weightColumn is null ? null : new GrowableBuffer((int)Math.Max(1, expectedRows));
+        var badFeatures = new BadValueCounter();
+        var badLabels = new BadValueCounter();
+        var badWeights = new BadValueCounter();
+
+        using (var cursor = data.Data.GetRowCursor(columns))
+        {
+            var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
+            var getLabel = labelGetter(cursor, labelColumn);
+            ValueGetter<float>? getWeight = weightColumn is { } wc ? cursor.GetGetter<float>(wc) : null;
+            VBuffer<float> row = default;
+            float label = 0f, weight = 1f;
+            int index = 0;
+            while (cursor.MoveNext())
+            {
+                getFeatures(ref row);
+                if (row.Length != featureCount)
+                    throw new InvalidOperationException(
+                        $"Row {index} of the {setName} has {row.Length} values in the feature column '{featureColumn.Name}' " +
+                        $"but its type promises {featureCount}.");
+                Span<float> destination = features.Append(featureCount);
+                row.CopyTo(destination);
+                int badSlot = IndexOfNonFinite(destination);
+                if (badSlot >= 0)
+                    badFeatures.Add(index, badSlot);
+
+                getLabel(ref label);
+                labels.Append(1)[0] = label;
+                if (!float.IsFinite(label))
+                    badLabels.Add(index, 0);
+
+                if (getWeight is not null)
+                {
+                    getWeight(ref weight);
+                    weights!.Append(1)[0] = weight;
+                    if (!float.IsFinite(weight) || weight < 0f)
+                        badWeights.Add(index, 0);
+                }
+                index++;
+            }
+        }
+
+        if (labels.Count == 0)
+            throw new InvalidOperationException(
+                $"The {setName} has no rows. Check the file path and any filter before the trainer.");
+        if (badFeatures.Rows > 0)
+        {
+            string slot = SlotDescription(featureColumn, featureCount, badFeatures.FirstSlot);
+            throw new InvalidOperationException(
+                $"The feature column '{featureColumn.Name}' of the {setName} has missing (NaN) or infinite values in " +
+                $"{badFeatures.Rows} of {labels.Count} rows (first: row {badFeatures.FirstRow}, {slot}). Replace them with " +
+                $"mlContext.Transforms.ReplaceMissingValues(...) on the input columns, or drop those rows with " +
+                $"mlContext.Data.FilterRowsByMissingValues(data, ...), before the trainer.");
+        }
+        if (badLabels.Rows > 0)
+            throw new InvalidOperationException(
+                $"The label column '{labelColumn.Name}' of the {setName} has missing (NaN) or infinite values in " +
+                $"{badLabels.Rows} of {labels.Count} rows (first: row {badLabels.FirstRow}). Drop those rows with " +
+                $"mlContext.Data.FilterRowsByMissingValues(data, \"{labelColumn.Name}\") before training.");
+        if (badWeights.Rows > 0)
+            throw new InvalidOperationException(
+                $"The example weight column '{weightColumn!.Value.Name}' of the {setName} has negative, missing or " +
+                $"infinite values in {badWeights.Rows} of {labels.Count} rows (first: row {badWeights.FirstRow}); " +
+                "weights must be finite and 0 or more.");
+
+        try
+        {
+            return new TrainingData(features.ToArray(), featureCount, labels.ToArray(), weights?.ToArray());
+        }
+        catch (ArgumentException e)
+        {
+            // What is left for the engine to refuse (every weight 0) is about the weight column.
+            throw new InvalidOperationException($"The {setName} cannot be used: {e.Message}", e);
+        }
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                return i;
+        return -1;
+    }
+
+    private static string SlotDescription(DataViewSchema.Column column, int size, int slot)
+    {
+        if (!column.HasSlotNames(size))
+            return $"slot {slot}";
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        column.GetSlotNames(ref names);
+        string name = names.GetItemOrDefault(slot).ToString();
+        return name.Length == 0 ? $"slot {slot}" : $"slot {slot} '{name}'";
+    }
+
+    private sealed class BadValueCounter
+    {
+        public int Rows { get; private set; }
+
+        public int FirstRow { get; private set; } = -1;
+
+        public int FirstSlot { get; private set; } = -1;
+
+        public void Add(int row, int slot)
+        {
+            if (Rows++ == 0)
+            {
+                FirstRow = row;
+                FirstSlot = slot;
+            }
+        }
+    }
+
+    /// <summary>A float list that hands out spans to fill, so rows are copied once.</summary>
+    private sealed class GrowableBuffer(int capacity)
+    {
+        private float[] _values = new float[capacity];
+
+        public int Count { get; private set; }
+
+        public Span<float> Append(int length)
+        {
+            if (Count + length > _values.Length)
+                Array.Resize(ref _values, (int)Math.Min(Array.MaxLength, Math.Max((long)_values.Length * 2, (long)Count + length)));
+            var span = _values.AsSpan(Count, length);
+            Count += length;
+            return span;
+        }
+
+        public float[] ToArray() => Count == _values.Length ? _values : _values[..Count];
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.ML.Runtime;
+
+namespace Backprop.MLNet.Internal;
+
+/// <summary>
+/// Reports a training run through ML.NET's host: one line per epoch on the channel (so it reaches
+/// <c>mlContext.Log</c>), epoch progress and the latest losses on a progress channel, and cancellation by
+/// <c>MLContext.CancelExecution()</c>, checked after every epoch.
+/// </summary>
+internal sealed class TrainingProgress : IDisposable
+{
+    private readonly IHost _host;
+    private readonly IChannel _channel;
+    private readonly IProgressChannel _progress;
+    private EpochRecord? _last;
+
+    public TrainingProgress(IHost host, IChannel channel, int plannedEpochs)
+    {
+        _host = host;
+        _channel = channel;
+        _progress = host.StartProgressChannel("Backprop training");
+        _progress.SetHeader(new ProgressHeader(["training loss", "validation loss"], ["epochs"]), entry =>
+        {
+            if (_last is not { } last)
+                return;
+            entry.SetProgress(0, last.Epoch, plannedEpochs);
+            entry.SetMetric(0, last.TrainingLoss);
+            entry.SetMetric(1, last.ValidationLoss ?? double.NaN);
+        });
+    }
+
+    public void EpochCompleted(EpochRecord record)
+    {
+        _last = record;
+        _channel.Info(
+            $"Epoch {record.Epoch}: training loss {record.TrainingLoss:G6}" +
+            (record.ValidationLoss is { } v ? $", validation loss {v:G6}" : "") +
+            (record.ValidationMetric is { } m ? $", validation metric {m:G6}" : "") +
+            $", learning rate {record.LearningRate:G4}, {record.Seconds:F3} s");
+        _host.CheckAlive();
+    }
+
+    public void Completed(TrainingHistory history)
+    {
+        string best = history.BestEpoch is { } b ? $"; kept the weights of epoch {b}" : "";
+        _channel.Info($"Backprop training stopped after epoch {history.Epochs[^1].Epoch}: {history.StopReason}{best}.");
+    }
+
+    public void Dispose() => _progress.Dispose();
+}
