@@ -1,0 +1,47 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.Tests.Support;
+
+/// <summary>One Sacramento sale, as in samples/data/sacramento_housing.csv.</summary>
+public sealed class House
+{
+    [LoadColumn(0)] public string City { get; set; } = "";
+    [LoadColumn(1)] public string Zip { get; set; } = "";
+    [LoadColumn(2)] public float Beds { get; set; }
+    [LoadColumn(3)] public float Baths { get; set; }
+    [LoadColumn(4)] public float Sqft { get; set; }
+    [LoadColumn(5)] public string Type { get; set; } = "";
+    [LoadColumn(6)] public float Price { get; set; }
+    [LoadColumn(7)] public float Latitude { get; set; }
+    [LoadColumn(8)] public float Longitude { get; set; }
+}
+
+/// <summary>The regression output column.</summary>
+public sealed class PricePrediction
+{
+    [ColumnName("Score")] public float Price { get; set; }
+}
+
+/// <summary>The Sacramento data and the pipeline of the issue: type one-hot, sqft, beds, baths, normalised.</summary>
+internal static class Houses
+{
+    public static string Path => TabularDataset.Sacramento.Path;
+
+    public static IDataView Load(MLContext ml) => ml.Data.LoadFromTextFile<House>(Path, hasHeader: true, separatorChar: ',');
+
+    public static IEstimator<ITransformer> Featurizer(MLContext ml) =>
+        ml.Transforms.Categorical.OneHotEncoding("Type")
+            .Append(ml.Transforms.Concatenate("Features", "Type", "Sqft", "Beds", "Baths"))
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+
+    public static BackpropRegressionTrainer.Options QuickOptions(int iterations = 30) => new()
+    {
+        LabelColumnName = "Price",
+        HiddenLayers = [16],
+        NumberOfIterations = iterations,
+        Seed = 7,
+    };
+
+    public static float[] Scores(IDataView scored) => scored.GetColumn<float>("Score").ToArray();
+}
