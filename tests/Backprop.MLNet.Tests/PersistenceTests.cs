@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using Backprop.MLNet.Tests.Support;
+using Microsoft.ML;
+
+namespace Backprop.MLNet.Tests;
+
+public sealed class PersistenceTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("backprop-mlnet-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private (ITransformer Model, IDataView Data, string Path) TrainAndSave()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Houses.Load(ml);
+        var options = Houses.QuickOptions(15);
+        options.HiddenLayers = [12, 6];
+        options.Activation = Backprop.Activation.Tanh;
+        var model = Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(data);
+        string path = Path.Combine(_folder, "model.zip");
+        ml.Model.Save(model, data.Schema, path);
+        return (model, data, path);
+    }
+
+    [Fact]
+    public void Save_then_load_in_a_fresh_context_scores_identically()
+    {
+        var (model, data, path) = TrainAndSave();
+
+        var fresh = new MLContext();
+        var loaded = fresh.Model.Load(path, out var inputSchema);
+
+        Assert.Equal(data.Schema.Select(c => c.Name), inputSchema.Select(c => c.Name));
+        Assert.Equal(Houses.Scores(model.Transform(data)), Houses.Scores(loaded.Transform(data)));
+        using var engine = fresh.Model.CreatePredictionEngine<House, PricePrediction>(loaded);
+        var house = new House { Type = "Residential", Sqft = 1500, Beds = 3, Baths = 2 };
+        using var original = new MLContext().Model.CreatePredictionEngine<House, PricePrediction>(model);
+        Assert.Equal(original.Predict(house).Price, engine.Predict(house).Price);
+    }
+
+    [Fact]
+    public void The_loaded_model_keeps_the_network_and_its_history()
+    {
+        var (model, _, path) = TrainAndSave();
+        var loaded = (IEnumerable<ITransformer>)new MLContext().Model.Load(path, out _);
+        var parameters = (BackpropRegressionModelParameters)((ISingleFeaturePredictionTransformer<object>)loaded.Last()).Model;
+        var trained = ((IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<BackpropRegressionModelParameters>>().Single().Model;
+
+        Assert.Equal(trained.Layers.Select(l => l.Weights.ToArray()), parameters.Layers.Select(l => l.Weights.ToArray()));
+        Assert.Equal(Backprop.Activation.Tanh, parameters.Layers[0].Activation);
+        Assert.Equal(trained.History.Epochs.Select(e => e.ValidationLoss), parameters.History.Epochs.Select(e => e.ValidationLoss));
+        Assert.Equal(trained.FeatureMeans, parameters.FeatureMeans);
+        Assert.Equal(trained.Network.TrainingState!.StepsCompleted, parameters.Network.TrainingState!.StepsCompleted);
+    }
+
+    [Fact]
+    public void A_separate_process_loads_the_model_with_no_registration_and_scores_identically()
+    {
+        var (model, data, path) = TrainAndSave();
+        string checker = Path.Combine(AppContext.BaseDirectory.Replace("Backprop.MLNet.Tests", "Backprop.MLNet.ModelLoadCheck"),
+            "Backprop.MLNet.ModelLoadCheck.dll");
+        Assert.True(File.Exists(checker), $"{checker} was not built");
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { checker, path, Houses.Path })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.True(process.ExitCode == 0, errors);
+        float[] scores = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => float.Parse(l, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(Houses.Scores(model.Transform(data)), scores);
+    }
+
+    [Fact]
+    public void A_truncated_model_file_is_refused()
+    {
+        var (_, _, path) = TrainAndSave();
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        // ML.NET's own reader refuses the zip before any Backprop code runs.
+        var error = Assert.Throws<FormatException>(() => new MLContext().Model.Load(path, out _));
+        Assert.Contains("zip", error.Message);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_model_is_refused()
+    {
+        string path = Path.Combine(_folder, "houses.zip");
+        File.Copy(Houses.Path, path);
+
+        var error = Assert.Throws<FormatException>(() => new MLContext().Model.Load(path, out _));
+        Assert.Contains("zip", error.Message);
+    }
+
+    [Fact]
+    public void A_damaged_network_inside_a_model_is_refused_with_a_message_that_says_so()
+    {
+        var (_, _, path) = TrainAndSave();
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.Entries.Single(e => e.FullName.EndsWith("Model/Model.key", StringComparison.Ordinal) && e.Length > 1000);
+            byte[] bytes;
+            using (var stream = entry.Open())
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
+            }
+            bytes[bytes.Length / 2] ^= 0x5A; // a byte inside the network payload, past ML.NET's header
+            entry.Delete();
+            using var rewritten = zip.CreateEntry(entry.FullName).Open();
+            rewritten.Write(bytes);
+        }
+
+        var error = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+        Assert.Contains("Backprop network inside this ML.NET model is damaged", AllMessages(error));
+    }
+
+    private static string AllMessages(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + AllMessages(e.InnerException);
+}
