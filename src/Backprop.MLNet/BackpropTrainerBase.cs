@@ -38,6 +38,15 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     /// <summary>The options this trainer was made with.</summary>
     private protected TOptions TrainerOptions { get; }
 
+    /// <summary>Trains on <paramref name="input"/>, first checking its columns with messages that name the column and the fix.</summary>
+    /// <param name="input">The training data.</param>
+    public new TTransformer Fit(IDataView input)
+    {
+        Host.CheckValue(input, nameof(input));
+        CheckSchema(input.Schema);
+        return TrainTransformer(input);
+    }
+
     /// <summary>Trains with early stopping on <paramref name="validationData"/> instead of a held-out fraction of the training rows.</summary>
     /// <param name="trainData">The training data.</param>
     /// <param name="validationData">Data with the same feature and label columns, watched for early stopping and recorded in the history.</param>
@@ -45,6 +54,8 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     {
         Host.CheckValue(trainData, nameof(trainData));
         Host.CheckValue(validationData, nameof(validationData));
+        CheckSchema(trainData.Schema);
+        CheckSchema(validationData.Schema);
         return TrainTransformer(trainData, validationSet: validationData);
     }
 
@@ -58,6 +69,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     {
         Host.CheckValue(trainData, nameof(trainData));
         Host.CheckValue(modelParameters, nameof(modelParameters));
+        CheckSchema(trainData.Schema);
         return TrainTransformer(trainData, initPredictor: modelParameters);
     }
 
@@ -100,13 +112,6 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         if (WeightColumn.IsValid)
             CheckColumnPresent(inputSchema.TryFindColumn(WeightColumn.Name, out _), "example weight", WeightColumn.Name, inputSchema.Select(c => c.Name));
         return base.GetOutputSchema(inputSchema);
-    }
-
-    /// <inheritdoc/>
-    protected override RoleMappedData MakeRoles(IDataView data)
-    {
-        CheckSchema(data.Schema);
-        return base.MakeRoles(data);
     }
 
     /// <inheritdoc/>
