@@ -75,14 +75,14 @@ public sealed class BackpropRegressionTrainer
                 "outputKind: DataKind.Single).");
     }
 
-    private protected override void ConfigureTask(MlpTrainerOptions engineOptions, RoleMappedData training)
+    private protected override void ConfigureTask(MlpTrainerOptions engineOptions)
     {
         engineOptions.Loss = TrainerOptions.Loss;
         engineOptions.StandardizeLabels = TrainerOptions.StandardizeLabel;
     }
 
     private protected override BackpropRegressionModelParameters CreateModel(MultilayerPerceptron network,
-        FeatureStandardization? standardization, RoleMappedSchema schema)
+        FeatureStandardization? standardization)
         => new(Host, network, standardization);
 
     /// <inheritdoc/>

@@ -27,6 +27,8 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     {
         TrainerOptions = options;
         CheckCommonOptions(options);
+        // Map and validate now, so a bad option fails when the trainer is made rather than at Fit.
+        CreateEngineOptions(seed: 0);
     }
 
     /// <summary>
@@ -83,10 +85,10 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     private protected abstract LabelGetterFactory LabelGetter { get; }
 
     /// <summary>The engine options that depend on the task: the loss, label standardisation, the class count.</summary>
-    private protected abstract void ConfigureTask(MlpTrainerOptions engineOptions, RoleMappedData training);
+    private protected abstract void ConfigureTask(MlpTrainerOptions engineOptions);
 
     /// <summary>Wraps the trained network.</summary>
-    private protected abstract TModel CreateModel(MultilayerPerceptron network, FeatureStandardization? standardization, RoleMappedSchema schema);
+    private protected abstract TModel CreateModel(MultilayerPerceptron network, FeatureStandardization? standardization);
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelColumn)
@@ -145,7 +147,8 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         if (validation is not null)
             standardization?.Apply(validation.Features);
 
-        var engineOptions = CreateEngineOptions(context.TrainingSet);
+        // ML.NET's convention: an explicit seed wins, else the MLContext's seeded random source decides.
+        var engineOptions = CreateEngineOptions(TrainerOptions.Seed ?? Host.Rand.Next());
         using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfEpochs + (initial?.Network.History.Epochs.Count ?? 0));
         engineOptions.EpochCompleted = progress.EpochCompleted;
         channel.Info(
@@ -157,10 +160,10 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
 
         MultilayerPerceptron network = new MlpTrainer(engineOptions).Train(training, validation, initial?.Network);
         progress.Completed(network.History);
-        return CreateModel(network, standardization, context.TrainingSet.Schema);
+        return CreateModel(network, standardization);
     }
 
-    private MlpTrainerOptions CreateEngineOptions(RoleMappedData training)
+    private MlpTrainerOptions CreateEngineOptions(int seed)
     {
         var o = TrainerOptions;
         var engineOptions = new MlpTrainerOptions
@@ -185,10 +188,9 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             ValidationMetric = o.EarlyStoppingMetric,
             ValidationFraction = o.ValidationFraction,
             NumberOfThreads = o.NumberOfThreads,
-            // ML.NET's convention: an explicit seed wins, else the MLContext's seeded random source decides.
-            Seed = o.Seed ?? Host.Rand.Next(),
+            Seed = seed,
         };
-        ConfigureTask(engineOptions, training);
+        ConfigureTask(engineOptions);
         engineOptions.Validate();
         return engineOptions;
     }
@@ -199,8 +201,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         return options;
     }
 
-    // Checks what the engine's own validation cannot name with ML.NET's option names, so a bad option fails when
-    // the trainer is made rather than at Fit.
+    // Checks what the engine's own validation cannot name with ML.NET's option names.
     private static void CheckCommonOptions(TOptions options)
     {
         if (options.NumberOfIterations < 1)
@@ -208,24 +209,6 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
                 "NumberOfIterations (epochs) must be at least 1, for example 200.");
         if (options.HiddenLayers is null)
             throw new ArgumentNullException(nameof(options.HiddenLayers), "HiddenLayers cannot be null; use an empty array for a linear model.");
-        new MlpTrainerOptions
-        {
-            HiddenLayers = options.HiddenLayers,
-            Optimizer = options.Optimizer,
-            LearningRate = options.LearningRate,
-            LearningRateSchedule = options.LearningRateSchedule,
-            BatchSize = options.BatchSize,
-            L1Regularization = options.L1Regularization,
-            L2Regularization = options.L2Regularization,
-            WeightDecay = options.WeightDecay,
-            Dropout = options.Dropout,
-            GradientClipNorm = options.GradientClipNorm,
-            EarlyStoppingPatience = options.EarlyStoppingPatience,
-            EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
-            ValidationFraction = options.ValidationFraction,
-            NumberOfThreads = options.NumberOfThreads,
-            WeightInitialization = options.WeightInitialization,
-        }.Validate();
     }
 
     private void CheckSchema(DataViewSchema schema)
