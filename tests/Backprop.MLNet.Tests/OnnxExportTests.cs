@@ -1,0 +1,76 @@
+using Backprop.MLNet.Tests.Support;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Xunit.Abstractions;
+
+namespace Backprop.MLNet.Tests;
+
+/// <summary>
+/// Exports whole pipelines (featurizers + Backprop) with ML.NET's <c>ConvertToOnnx</c>, scores the file with ONNX
+/// Runtime through <c>ApplyOnnxModel</c> and compares with ML.NET's own scores row by row.
+/// </summary>
+public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
+{
+    // Dollar prices reach 10^6, so the bound is relative: float rounding of the label unscaling alone is ~1e-7.
+    private const double Tolerance = 1e-5;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("backprop-onnx-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    public static TheoryData<Backprop.Activation, LossFunction, bool, bool> Variants => new()
+    {
+        { Backprop.Activation.ReLU, LossFunction.SquaredError, true, true },
+        { Backprop.Activation.Tanh, LossFunction.SquaredError, false, true },
+        { Backprop.Activation.Sigmoid, LossFunction.Huber(), true, false },
+        { Backprop.Activation.SoftPlus, LossFunction.AbsoluteError, true, true },
+        { Backprop.Activation.LeakyReLU(0.05f), LossFunction.SquaredError, true, true },
+        { Backprop.Activation.Gelu, LossFunction.SquaredError, false, false },
+        { Backprop.Activation.ReLU, LossFunction.Poisson, true, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void The_exported_pipeline_scores_as_MLNet_does(Backprop.Activation activation, LossFunction loss,
+        bool standardizeFeatures, bool standardizeLabel)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Houses.Load(ml);
+        var options = Houses.QuickOptions(5);
+        options.HiddenLayers = [12, 6];
+        options.Activation = activation;
+        options.Loss = loss;
+        options.StandardizeFeatures = standardizeFeatures;
+        options.StandardizeLabel = standardizeLabel;
+        if (loss == LossFunction.Poisson)
+        {
+            // Log link: keep the first steps from overflowing exp() on million-dollar labels.
+            options.LearningRate = 1e-4f;
+        }
+        var model = Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(data);
+
+        float[] expected = Houses.Scores(model.Transform(data));
+        float[] actual = ScoreThroughOnnx(ml, model, data);
+
+        Assert.All(expected, e => Assert.True(float.IsFinite(e) && e > 0, $"ML.NET scored {e}"));
+        Assert.Equal(expected.Length, actual.Length);
+        output.WriteLine($"largest relative difference: {expected.Zip(actual, (e, a) => Math.Abs(e - a) / Math.Max(1, Math.Abs(e))).Max():E2}");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double bound = Tolerance * Math.Max(1, Math.Abs(expected[i]));
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= bound,
+                $"Row {i}: ML.NET {expected[i]}, ONNX Runtime {actual[i]} (bound {bound})");
+        }
+    }
+
+    private float[] ScoreThroughOnnx(MLContext ml, ITransformer model, IDataView data)
+    {
+        string path = Path.Combine(_folder, $"model-{Guid.NewGuid():N}.onnx");
+        using (var file = File.Create(path))
+            ml.Model.ConvertToOnnx(model, data, file);
+
+        // The graph's outputs carry the pipeline's column names (the score is a 1-vector) and hide the inputs.
+        var scored = ml.Transforms.ApplyOnnxModel(path).Fit(data).Transform(data);
+        return scored.GetColumn<float[]>("Score").Select(s => s.Single()).ToArray();
+    }
+}
