@@ -11,7 +11,8 @@ namespace Backprop.MLNet;
 /// A trained Backprop network as ML.NET model parameters: what every task's model shares. The network itself,
 /// with its layers, weights, label scaling and training history, is <see cref="Network"/>.
 /// </summary>
-public abstract class BackpropModelParametersBase : ModelParametersBase<float>
+/// <typeparam name="TOutput">What the model scores a row to: a float, or a float vector for multiclass.</typeparam>
+public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IBackpropModelParameters
 {
     private protected BackpropModelParametersBase(IHostEnvironment env, string name, MultilayerPerceptron network,
         FeatureStandardization? standardization)
@@ -45,32 +46,30 @@ public abstract class BackpropModelParametersBase : ModelParametersBase<float>
         InputType = new VectorDataViewType(NumberDataViewType.Single, Network.InputCount);
     }
 
-    /// <summary>The trained network: <see cref="MultilayerPerceptron.Layers"/> (sizes, activations, weights and
-    /// biases), the label scaling, the training history and the optimiser state kept for warm starts.</summary>
+    /// <inheritdoc/>
     public MultilayerPerceptron Network { get; }
 
-    /// <summary>The dense layers, input side first; the last is the output layer.</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<DenseLayer> Layers => Network.Layers;
 
-    /// <summary>The per-epoch training and validation loss, the best epoch and why training stopped.</summary>
+    /// <inheritdoc/>
     public TrainingHistory History => Network.History;
 
-    /// <summary>
-    /// The means subtracted from the features before the network, or <see langword="null"/> when the trainer's
-    /// <see cref="BackpropTrainerOptionsBase.StandardizeFeatures"/> was off.
-    /// </summary>
+    /// <inheritdoc/>
     public IReadOnlyList<float>? FeatureMeans => Standardization?.Means;
 
-    /// <summary>The deviations the centred features are divided by, or <see langword="null"/> (see <see cref="FeatureMeans"/>).</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<float>? FeatureDeviations => Standardization?.Deviations;
 
-    /// <summary>The number of features the network reads.</summary>
+    /// <inheritdoc/>
     public int FeatureCount => Network.InputCount;
 
     /// <summary>The type of the feature column the model scores: a float vector of <see cref="FeatureCount"/>.</summary>
     private protected VectorDataViewType InputType { get; }
 
     internal FeatureStandardization? Standardization { get; }
+
+    FeatureStandardization? IBackpropModelParameters.Standardization => Standardization;
 
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)

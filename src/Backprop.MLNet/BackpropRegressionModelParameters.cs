@@ -16,7 +16,7 @@ namespace Backprop.MLNet;
 /// A trained Backprop regression network: scores a feature vector to one value on the label's own scale (the
 /// label standardisation used in training is undone inside the model).
 /// </summary>
-public sealed class BackpropRegressionModelParameters : BackpropModelParametersBase, IValueMapper, ISingleCanSaveOnnx
+public sealed class BackpropRegressionModelParameters : BackpropModelParametersBase<float>, IValueMapper, ISingleCanSaveOnnx
 {
     internal const string LoaderSignature = "BackpropRegressionExec";
     private const string RegistrationName = "BackpropRegressionPredictor";

@@ -57,6 +57,8 @@ public sealed class BackpropRegressionTrainer
 
     private protected override string TaskName => "regression";
 
+    private protected override ValidationMetric[] EarlyStoppingMetrics => [ValidationMetric.Loss, ValidationMetric.RSquared];
+
     private protected override LabelGetterFactory LabelGetter { get; } = (row, label) => row.GetGetter<float>(label);
 
     /// <inheritdoc/>
@@ -99,9 +101,6 @@ public sealed class BackpropRegressionTrainer
             throw new ArgumentException(
                 $"The loss {options.Loss.Name} is for classification; use BinaryClassification.Trainers.Backprop or " +
                 "MulticlassClassification.Trainers.Backprop, or a regression loss here.", nameof(options.Loss));
-        if (options.EarlyStoppingMetric is ValidationMetric.Accuracy or ValidationMetric.Auc)
-            throw new ArgumentException(
-                $"EarlyStoppingMetric {options.EarlyStoppingMetric} is for classification; use Loss or RSquared.", nameof(options.EarlyStoppingMetric));
         return options;
     }
 }

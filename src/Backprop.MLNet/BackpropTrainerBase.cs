@@ -16,7 +16,7 @@ namespace Backprop.MLNet;
 /// <typeparam name="TOptions">The task's options.</typeparam>
 public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : TrainerEstimatorBase<TTransformer, TModel>, IEstimator<TTransformer>
     where TTransformer : ISingleFeaturePredictionTransformer<TModel>
-    where TModel : BackpropModelParametersBase
+    where TModel : class, IPredictor, IBackpropModelParameters
     where TOptions : BackpropTrainerOptionsBase
 {
     private protected BackpropTrainerBase(IHostEnvironment env, TOptions options, string name, SchemaShape.Column label)
@@ -27,6 +27,10 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     {
         TrainerOptions = options;
         CheckCommonOptions(options);
+        if (Array.IndexOf(EarlyStoppingMetrics, options.EarlyStoppingMetric) < 0)
+            throw new ArgumentException(
+                $"EarlyStoppingMetric {options.EarlyStoppingMetric} does not apply to {TaskName}; use one of " +
+                $"{string.Join(", ", EarlyStoppingMetrics)}.", nameof(options.EarlyStoppingMetric));
         // Map and validate now, so a bad option fails when the trainer is made rather than at Fit.
         CreateEngineOptions(seed: 0);
     }
@@ -78,14 +82,31 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     /// <summary>A short name of the task for messages, such as "regression".</summary>
     private protected abstract string TaskName { get; }
 
+    /// <summary>The early-stopping metrics that apply to the task, the default (<see cref="ValidationMetric.Loss"/>) first.</summary>
+    private protected abstract ValidationMetric[] EarlyStoppingMetrics { get; }
+
     /// <summary>Throws a message saying what label type the task needs and how to get it, unless <paramref name="type"/> is one.</summary>
     private protected abstract void CheckLabelType(string column, DataViewType type);
 
     /// <summary>Reads the label as the engine's float.</summary>
     private protected abstract LabelGetterFactory LabelGetter { get; }
 
-    /// <summary>The engine options that depend on the task: the loss, label standardisation, the class count.</summary>
+    /// <summary>The engine options that depend on the task alone: the loss and label standardisation.</summary>
     private protected abstract void ConfigureTask(MlpTrainerOptions engineOptions);
+
+    /// <summary>
+    /// Checks the labels that were read (a classifier needs two classes; validation classes must occur in training)
+    /// and sets what depends on the data, such as the class count. Does nothing by default.
+    /// </summary>
+    /// <param name="engineOptions">The options the engine will train with.</param>
+    /// <param name="label">The training data's label column.</param>
+    /// <param name="training">The training rows as read.</param>
+    /// <param name="validation">The validation rows as read, or <see langword="null"/>.</param>
+    /// <param name="initial">The model a warm start continues, or <see langword="null"/>.</param>
+    private protected virtual void ConfigureForData(MlpTrainerOptions engineOptions, DataViewSchema.Column label,
+        TrainingData training, TrainingData? validation, TModel? initial)
+    {
+    }
 
     /// <summary>Wraps the trained network.</summary>
     private protected abstract TModel CreateModel(MultilayerPerceptron network, FeatureStandardization? standardization);
@@ -149,6 +170,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
 
         // ML.NET's convention: an explicit seed wins, else the MLContext's seeded random source decides.
         var engineOptions = CreateEngineOptions(TrainerOptions.Seed ?? Host.Rand.Next());
+        ConfigureForData(engineOptions, context.TrainingSet.Schema.Label!.Value, training, validation, initial);
         using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfEpochs + (initial?.Network.History.Epochs.Count ?? 0));
         engineOptions.EpochCompleted = progress.EpochCompleted;
         channel.Info(

@@ -78,7 +78,11 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// <summary>The least improvement of the monitored value that counts, 0 or more; default 0.0001.</summary>
     public double EarlyStoppingMinDelta = 1e-4;
 
-    /// <summary>What early stopping watches on validation data; default <see cref="ValidationMetric.Loss"/>.</summary>
+    /// <summary>
+    /// What early stopping watches on validation data: <see cref="ValidationMetric.Loss"/> (the task's loss, log-loss
+    /// for classifiers; the default), <see cref="ValidationMetric.RSquared"/> for regression,
+    /// <see cref="ValidationMetric.Accuracy"/> for classifiers, <see cref="ValidationMetric.Auc"/> for binary ones.
+    /// </summary>
     public ValidationMetric EarlyStoppingMetric = ValidationMetric.Loss;
 
     /// <summary>

@@ -6,12 +6,13 @@ using Xunit.Abstractions;
 namespace Backprop.MLNet.Tests;
 
 /// <summary>
-/// Exports whole pipelines (featurizers + Backprop) with ML.NET's <c>ConvertToOnnx</c>, scores the file with ONNX
-/// Runtime through <c>ApplyOnnxModel</c> and compares with ML.NET's own scores row by row.
+/// Exports whole pipelines (featurizers + Backprop, for each task) with ML.NET's <c>ConvertToOnnx</c>, scores the file
+/// with ONNX Runtime through <c>ApplyOnnxModel</c> and compares every output with ML.NET's own, row by row.
 /// </summary>
 public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
 {
-    // Dollar prices reach 10^6, so the bound is relative: float rounding of the label unscaling alone is ~1e-7.
+    // Dollar prices reach 10^6, so the bound is relative (absolute below 1): float rounding of the label unscaling
+    // alone is ~1e-7 of the value.
     private const double Tolerance = 1e-5;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("backprop-onnx-").FullName;
@@ -50,27 +51,63 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         var model = Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(data);
 
         float[] expected = Houses.Scores(model.Transform(data));
-        float[] actual = ScoreThroughOnnx(ml, model, data);
+        float[] actual = ScoreThroughOnnx(ml, model, data).GetColumn<float[]>("Score").Select(s => s.Single()).ToArray();
 
         Assert.All(expected, e => Assert.True(float.IsFinite(e) && e > 0, $"ML.NET scored {e}"));
+        AssertClose(expected, actual);
+    }
+
+    [Fact]
+    public void An_exported_binary_classifier_writes_all_three_outputs_as_MLNet_does()
+    {
+        var ml = new MLContext(seed: 1);
+        var cancer = TabularDataset.BreastCancer;
+        var data = cancer.Load(ml);
+        var options = new BackpropBinaryTrainer.Options { LabelColumnName = cancer.Label, HiddenLayers = [16, 8], NumberOfIterations = 10, Seed = 3 };
+        var model = cancer.Featurizer(ml).Append(ml.BinaryClassification.Trainers.Backprop(options)).Fit(data);
+        var expected = model.Transform(data);
+
+        var actual = ScoreThroughOnnx(ml, model, data);
+
+        AssertClose(expected.GetColumn<float>("Score").ToArray(), actual.GetColumn<float[]>("Score").Select(s => s.Single()).ToArray());
+        AssertClose(expected.GetColumn<float>("Probability").ToArray(), actual.GetColumn<float[]>("Probability").Select(s => s.Single()).ToArray());
+        Assert.Equal(expected.GetColumn<bool>("PredictedLabel"), actual.GetColumn<bool[]>("PredictedLabel").Select(s => s.Single()));
+    }
+
+    [Fact]
+    public void An_exported_multiclass_classifier_scores_and_predicts_as_MLNet_does()
+    {
+        var ml = new MLContext(seed: 1);
+        var digits = TabularDataset.Digits;
+        var data = digits.Load(ml);
+        var options = new BackpropMulticlassTrainer.Options { LabelColumnName = digits.Label, HiddenLayers = [32], NumberOfIterations = 5, Seed = 3 };
+        var model = digits.Featurizer(ml).Append(ml.MulticlassClassification.Trainers.Backprop(options)).Fit(data);
+        var expected = model.Transform(data);
+
+        var actual = ScoreThroughOnnx(ml, model, data);
+
+        AssertClose(expected.GetColumn<float[]>("Score").SelectMany(s => s).ToArray(), actual.GetColumn<float[]>("Score").SelectMany(s => s).ToArray());
+        Assert.Equal(expected.GetColumn<uint>("PredictedLabel"), actual.GetColumn<uint[]>("PredictedLabel").Select(s => s.Single()));
+    }
+
+    private void AssertClose(float[] expected, float[] actual)
+    {
         Assert.Equal(expected.Length, actual.Length);
         output.WriteLine($"largest relative difference: {expected.Zip(actual, (e, a) => Math.Abs(e - a) / Math.Max(1, Math.Abs(e))).Max():E2}");
         for (int i = 0; i < expected.Length; i++)
         {
             double bound = Tolerance * Math.Max(1, Math.Abs(expected[i]));
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= bound,
-                $"Row {i}: ML.NET {expected[i]}, ONNX Runtime {actual[i]} (bound {bound})");
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= bound, $"Value {i}: ML.NET {expected[i]}, ONNX Runtime {actual[i]} (bound {bound})");
         }
     }
 
-    private float[] ScoreThroughOnnx(MLContext ml, ITransformer model, IDataView data)
+    private IDataView ScoreThroughOnnx(MLContext ml, ITransformer model, IDataView data)
     {
         string path = Path.Combine(_folder, $"model-{Guid.NewGuid():N}.onnx");
         using (var file = File.Create(path))
             ml.Model.ConvertToOnnx(model, data, file);
 
-        // The graph's outputs carry the pipeline's column names (the score is a 1-vector) and hide the inputs.
-        var scored = ml.Transforms.ApplyOnnxModel(path).Fit(data).Transform(data);
-        return scored.GetColumn<float[]>("Score").Select(s => s.Single()).ToArray();
+        // The graph's outputs carry the pipeline's column names (each value a 1-vector) and hide the inputs.
+        return ml.Transforms.ApplyOnnxModel(path).Fit(data).Transform(data);
     }
 }

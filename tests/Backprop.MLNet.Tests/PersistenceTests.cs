@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using Backprop.MLNet.Tests.Support;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Backprop.MLNet.Tests;
 
@@ -60,12 +61,61 @@ public sealed class PersistenceTests : IDisposable
     public void A_separate_process_loads_the_model_with_no_registration_and_scores_identically()
     {
         var (model, data, path) = TrainAndSave();
+
+        float[][] scores = ScoreInSeparateProcess(path, Houses.Path);
+
+        Assert.Equal(Houses.Scores(model.Transform(data)), scores.Select(s => s.Single()));
+    }
+
+    [Theory]
+    [InlineData(LabelTask.Binary)]
+    [InlineData(LabelTask.Multiclass)]
+    public void Classifiers_save_and_load_in_a_fresh_context_and_a_separate_process(LabelTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var dataset = task == LabelTask.Binary ? TabularDataset.BreastCancer : TabularDataset.Iris;
+        var data = dataset.Load(ml);
+        IEstimator<ITransformer> trainer = task == LabelTask.Binary
+            ? ml.BinaryClassification.Trainers.Backprop(new BackpropBinaryTrainer.Options { LabelColumnName = dataset.Label, HiddenLayers = [8], NumberOfIterations = 10, Seed = 2 })
+            : ml.MulticlassClassification.Trainers.Backprop(new BackpropMulticlassTrainer.Options { LabelColumnName = dataset.Label, HiddenLayers = [8], NumberOfIterations = 10, Seed = 2 });
+        var model = dataset.Featurizer(ml).Append(trainer).Fit(data);
+        string path = Path.Combine(_folder, $"{task}.zip");
+        ml.Model.Save(model, data.Schema, path);
+
+        var loaded = new MLContext().Model.Load(path, out _);
+        var expected = model.Transform(data);
+        var actual = loaded.Transform(data);
+
+        float[][] expectedScores = ScoreRows(expected);
+        Assert.Equal(expectedScores, ScoreRows(actual));
+        Assert.Equal(expectedScores, ScoreInSeparateProcess(path, dataset.Path));
+        if (task == LabelTask.Binary)
+        {
+            Assert.Equal(expected.GetColumn<float>("Probability"), actual.GetColumn<float>("Probability"));
+            Assert.Equal(expected.GetColumn<bool>("PredictedLabel"), actual.GetColumn<bool>("PredictedLabel"));
+        }
+        else
+        {
+            Assert.Equal(expected.GetColumn<uint>("PredictedLabel"), actual.GetColumn<uint>("PredictedLabel"));
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            actual.Schema["Score"].GetSlotNames(ref names);
+            Assert.Equal(["setosa", "versicolor", "virginica"], names.DenseValues().Select(n => n.ToString()));
+        }
+    }
+
+    private static float[][] ScoreRows(IDataView scored) => scored.Schema["Score"].Type is VectorDataViewType
+        ? scored.GetColumn<float[]>("Score").ToArray()
+        : scored.GetColumn<float>("Score").Select(s => new[] { s }).ToArray();
+
+    // Runs tests/Backprop.MLNet.ModelLoadCheck, which loads the model in a process of its own and prints its scores.
+    private static float[][] ScoreInSeparateProcess(string modelPath, string dataPath)
+    {
         string checker = Path.Combine(AppContext.BaseDirectory.Replace("Backprop.MLNet.Tests", "Backprop.MLNet.ModelLoadCheck"),
             "Backprop.MLNet.ModelLoadCheck.dll");
         Assert.True(File.Exists(checker), $"{checker} was not built");
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { checker, path, Houses.Path })
+        foreach (string arg in new[] { checker, modelPath, dataPath })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();
@@ -73,9 +123,8 @@ public sealed class PersistenceTests : IDisposable
         process.WaitForExit();
 
         Assert.True(process.ExitCode == 0, errors);
-        float[] scores = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => float.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal(Houses.Scores(model.Transform(data)), scores);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
     }
 
     [Fact]

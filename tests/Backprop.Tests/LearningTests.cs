@@ -99,6 +99,15 @@ public class LearningTests(ITestOutputHelper output)
         float[] p = model.Predict(x.AsSpan(0, 2));
         Assert.Equal(1.0, p.Sum(), 5);
         Assert.Equal(0, Array.IndexOf(p, p.Max()));
+
+        // Raw logits then the output transform give the same probabilities, for whole rows only.
+        var twoRows = new float[6];
+        model.PredictRaw(x.AsSpan(0, 4), twoRows);
+        Assert.NotEqual(1.0, twoRows[..3].Sum(), 3);
+        model.ApplyOutputTransform(twoRows);
+        Assert.Equal(model.Predict(x.AsSpan(0, 2)), twoRows[..3]);
+        Assert.Equal(model.Predict(x.AsSpan(2, 2)), twoRows[3..]);
+        Assert.Throws<ArgumentException>(() => model.ApplyOutputTransform(new float[4]));
     }
 
     [Fact]

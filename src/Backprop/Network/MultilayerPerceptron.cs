@@ -141,8 +141,17 @@ public sealed class MultilayerPerceptron
     /// <inheritdoc/>
     public override string ToString() => $"MultilayerPerceptron {Layout} → {OutputTransform}";
 
-    internal void ApplyOutputTransform(Span<float> values)
+    /// <summary>
+    /// Maps raw outputs from <see cref="PredictRaw"/> to predictions in place: the sigmoid of a binary classifier's
+    /// logit, the softmax of each row's class logits, e^z under a log link, or the label scaling undone.
+    /// <see cref="PredictRaw"/> followed by this equals <see cref="Predict(ReadOnlySpan{float}, Span{float}, int)"/>.
+    /// </summary>
+    /// <param name="values">Whole rows of <see cref="OutputCount"/> raw outputs.</param>
+    public void ApplyOutputTransform(Span<float> values)
     {
+        if (values.Length % OutputCount != 0)
+            throw new ArgumentException(
+                $"values has {values.Length} outputs, which is not a whole number of rows of {OutputCount}.", nameof(values));
         switch (OutputTransform)
         {
             case OutputTransform.Identity when LabelScaling is { } scaling:

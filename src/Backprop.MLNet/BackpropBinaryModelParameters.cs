@@ -1,0 +1,118 @@
+using Backprop.MLNet;
+using Backprop.MLNet.Internal;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.Runtime;
+
+// Lets mlContext.Model.Load find the model's loader; VersionInfo names this assembly, so a fresh process needs no
+// registration call.
+[assembly: LoadableClass(typeof(BackpropBinaryModelParameters), null, typeof(SignatureLoadModel),
+    "Backprop Binary Executor", BackpropBinaryModelParameters.LoaderSignature)]
+
+namespace Backprop.MLNet;
+
+/// <summary>
+/// A trained Backprop binary classifier: scores a feature vector to the network's logit (<c>Score</c>) and its
+/// sigmoid (<c>Probability</c>). The network was trained on the cross-entropy of that sigmoid, so the probability
+/// needs no separate calibrator.
+/// </summary>
+public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<float>, IValueMapperDist, ISingleCanSaveOnnx
+{
+    internal const string LoaderSignature = "BackpropBinaryExec";
+    private const string RegistrationName = "BackpropBinaryPredictor";
+
+    internal BackpropBinaryModelParameters(IHostEnvironment env, MultilayerPerceptron network, FeatureStandardization? standardization)
+        : base(env, RegistrationName, network, standardization)
+    {
+        CheckShape(network);
+    }
+
+    private BackpropBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
+        : base(env, RegistrationName, ctx)
+    {
+        CheckShape(Network);
+    }
+
+    /// <inheritdoc/>
+    protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
+
+    DataViewType IValueMapper.InputType => InputType;
+
+    DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
+
+    DataViewType IValueMapperDist.DistType => NumberDataViewType.Single;
+
+    internal static BackpropBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel(GetVersionInfo());
+        return new BackpropBinaryModelParameters(env, ctx);
+    }
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "BPROPBIN",
+        verWrittenCur: 0x00010001, // Initial
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(BackpropBinaryModelParameters).Assembly.FullName);
+
+    /// <inheritdoc/>
+    protected override void SaveCore(ModelSaveContext ctx)
+    {
+        base.SaveCore(ctx);
+        ctx.SetVersionInfo(GetVersionInfo());
+    }
+
+    ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
+    {
+        Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float),
+            "A Backprop binary model maps a float vector to a float score.");
+        // One scratch row per mapper: ML.NET asks for a mapper per cursor, and a cursor runs on one thread.
+        var scratch = new float[Network.InputCount];
+        ValueMapper<VBuffer<float>, float> map = (in VBuffer<float> features, ref float score) =>
+            score = Logit(in features, scratch);
+        return (ValueMapper<TIn, TOut>)(Delegate)map;
+    }
+
+    ValueMapper<TIn, TOut, TDist> IValueMapperDist.GetMapper<TIn, TOut, TDist>()
+    {
+        Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float) && typeof(TDist) == typeof(float),
+            "A Backprop binary model maps a float vector to a float score and a float probability.");
+        var scratch = new float[Network.InputCount];
+        ValueMapper<VBuffer<float>, float, float> map = (in VBuffer<float> features, ref float score, ref float probability) =>
+        {
+            Span<float> output = stackalloc float[1];
+            output[0] = score = Logit(in features, scratch);
+            Network.ApplyOutputTransform(output);
+            probability = output[0];
+        };
+        return (ValueMapper<TIn, TOut, TDist>)(Delegate)map;
+    }
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        // ML.NET hands a binary classifier three names, PredictedLabel, Score and Probability, and writes the
+        // PredictedLabel node itself by thresholding the score.
+        Host.Check(outputNames.Length == 3, "A binary model is handed three outputs: the label, the score and the probability.");
+        string logits = OnnxNetworkWriter.WriteLayers(ctx, Network, Standardization, featureColumn);
+        OnnxNetworkWriter.Write(ctx, "Identity", [logits], outputNames[1]);
+        OnnxNetworkWriter.Write(ctx, "Sigmoid", [logits], outputNames[2]);
+        return true;
+    }
+
+    private float Logit(in VBuffer<float> features, float[] scratch)
+    {
+        Span<float> output = stackalloc float[1];
+        Network.PredictRaw(NetworkInput(in features, scratch), output);
+        return output[0];
+    }
+
+    private static void CheckShape(MultilayerPerceptron network)
+        => CheckNetworkShape(network, 1, [OutputTransform.Sigmoid], "binary classification");
+}

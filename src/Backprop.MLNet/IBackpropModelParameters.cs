@@ -1,0 +1,35 @@
+using Backprop.MLNet.Internal;
+
+namespace Backprop.MLNet;
+
+/// <summary>
+/// What every trained Backprop model offers, whatever its task: the network with its layers, weights, label scaling
+/// and training history, and the feature standardisation applied before it.
+/// </summary>
+public interface IBackpropModelParameters
+{
+    /// <summary>The trained network: <see cref="MultilayerPerceptron.Layers"/> (sizes, activations, weights and
+    /// biases), the label scaling, the training history and the optimiser state kept for warm starts.</summary>
+    MultilayerPerceptron Network { get; }
+
+    /// <summary>The dense layers, input side first; the last is the output layer.</summary>
+    IReadOnlyList<DenseLayer> Layers { get; }
+
+    /// <summary>The per-epoch training and validation loss, the best epoch and why training stopped.</summary>
+    TrainingHistory History { get; }
+
+    /// <summary>
+    /// The means subtracted from the features before the network, or <see langword="null"/> when the trainer's
+    /// <see cref="BackpropTrainerOptionsBase.StandardizeFeatures"/> was off.
+    /// </summary>
+    IReadOnlyList<float>? FeatureMeans { get; }
+
+    /// <summary>The deviations the centred features are divided by, or <see langword="null"/> (see <see cref="FeatureMeans"/>).</summary>
+    IReadOnlyList<float>? FeatureDeviations { get; }
+
+    /// <summary>The number of features the network reads.</summary>
+    int FeatureCount { get; }
+
+    /// <summary>The standardisation itself, which a warm start keeps.</summary>
+    internal FeatureStandardization? Standardization { get; }
+}
