@@ -59,12 +59,7 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropBinaryModelParameters).Assembly.FullName);
 
-    /// <inheritdoc/>
-    protected override void SaveCore(ModelSaveContext ctx)
-    {
-        base.SaveCore(ctx);
-        ctx.SetVersionInfo(GetVersionInfo());
-    }
+    private protected override VersionInfo ModelVersion => GetVersionInfo();
 
     ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
     {

@@ -71,10 +71,14 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
 
     FeatureStandardization? IBackpropModelParameters.Standardization => Standardization;
 
+    /// <summary>The task model's signature and versions, written into the saved model for its loader.</summary>
+    private protected abstract VersionInfo ModelVersion { get; }
+
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
     {
         base.SaveCore(ctx);
+        ctx.SetVersionInfo(ModelVersion);
         using var buffer = new MemoryStream();
         Network.Save(buffer);
         ctx.Writer.WriteByteArray(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));

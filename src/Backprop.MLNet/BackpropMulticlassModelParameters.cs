@@ -63,12 +63,7 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropMulticlassModelParameters).Assembly.FullName);
 
-    /// <inheritdoc/>
-    protected override void SaveCore(ModelSaveContext ctx)
-    {
-        base.SaveCore(ctx);
-        ctx.SetVersionInfo(GetVersionInfo());
-    }
+    private protected override VersionInfo ModelVersion => GetVersionInfo();
 
     ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
     {

@@ -56,12 +56,7 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropRegressionModelParameters).Assembly.FullName);
 
-    /// <inheritdoc/>
-    protected override void SaveCore(ModelSaveContext ctx)
-    {
-        base.SaveCore(ctx);
-        ctx.SetVersionInfo(GetVersionInfo());
-    }
+    private protected override VersionInfo ModelVersion => GetVersionInfo();
 
     ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
     {

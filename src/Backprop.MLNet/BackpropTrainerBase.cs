@@ -209,6 +209,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,
             ValidationMetric = o.EarlyStoppingMetric,
             ValidationFraction = o.ValidationFraction,
+            RefitOnAllRows = o.RefitOnAllRows,
             NumberOfThreads = o.NumberOfThreads,
             Seed = seed,
         };

@@ -93,6 +93,15 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public float ValidationFraction = 0.2f;
 
     /// <summary>
+    /// After early stopping on the held-out <see cref="ValidationFraction"/>, train again from the same start on every
+    /// training row for the epoch count that scored best, so the held-out rows are learned from too; default
+    /// <see langword="false"/>. Costs up to about twice the time. Measured on 5 folds with the other defaults: R²
+    /// +0.015 on Sacramento housing, +0.014 on white wine, +0.003 on energy efficiency, but −0.002 on the power plant
+    /// and on California housing, where the best held-out epoch is partly luck that a second run does not repeat.
+    /// </summary>
+    public bool RefitOnAllRows;
+
+    /// <summary>
     /// Standardise each feature to mean 0 and deviation 1 on the training rows, inside the model, before the network;
     /// default <see langword="true"/>. ML.NET's <c>NormalizeMeanVariance</c> scales without centring by default, and
     /// gradient descent trains slower and worse on un-centred inputs.

@@ -168,6 +168,31 @@ public class RegressionTrainerTests
     }
 
     [Fact]
+    public void RefitOnAllRows_trains_the_chosen_epochs_again_on_every_row_and_says_so()
+    {
+        var ml = new MLContext(seed: 1);
+        var lines = new List<string>();
+        ml.Log += (_, e) => { lock (lines) lines.Add(e.Message); };
+        var data = Houses.Load(ml);
+        BackpropRegressionModelParameters Fit(bool refit)
+        {
+            var options = Houses.QuickOptions(200);
+            options.EarlyStoppingPatience = 5;
+            options.RefitOnAllRows = refit;
+            return Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(data).LastTransformer.Model;
+        }
+
+        var heldOut = Fit(false);
+        var refitted = Fit(true);
+
+        Assert.Equal(Backprop.StopReason.EarlyStopped, heldOut.History.StopReason);
+        Assert.Equal(Backprop.StopReason.Refitted, refitted.History.StopReason);
+        Assert.Equal(heldOut.History.BestEpoch, refitted.History.Epochs.Count);
+        Assert.Contains(lines, l => l.Contains("Training again on every row"));
+        Assert.Contains(lines, l => l.Contains("Refitted; trained on every row"));
+    }
+
+    [Fact]
     public void CancelExecution_stops_training()
     {
         var ml = new MLContext(seed: 1);

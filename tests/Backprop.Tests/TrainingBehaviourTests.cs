@@ -29,6 +29,39 @@ public class TrainingBehaviourTests
     }
 
     [Fact]
+    public void Refitting_trains_the_chosen_epoch_count_again_on_every_row()
+    {
+        (TrainingData all, _) = HousingData.LoadSplit();
+        var train = new TrainingData(all.Features[..(80 * 3)], 3, all.Labels[..80]);
+        MlpTrainerOptions Options(bool refit, List<int>? epochs = null) => new()
+        {
+            HiddenLayers = [64, 64], LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = 300, EarlyStoppingPatience = 10,
+            ValidationFraction = 0.25f, Seed = 3, RefitOnAllRows = refit, EpochCompleted = e => epochs?.Add(e.Epoch),
+        };
+        var seen = new List<int>();
+
+        MultilayerPerceptron heldOut = new MlpTrainer(Options(false)).Train(train);
+        MultilayerPerceptron refitted = new MlpTrainer(Options(true, seen)).Train(train);
+        int chosen = heldOut.History.BestEpoch!.Value;
+        var byHand = Options(false);
+        byHand.ValidationFraction = 0f;
+        byHand.EarlyStopping = false;
+        byHand.NumberOfEpochs = chosen;
+        MultilayerPerceptron expected = new MlpTrainer(byHand).Train(train);
+
+        Assert.Equal(StopReason.EarlyStopped, heldOut.History.StopReason);
+        Assert.Equal(StopReason.Refitted, refitted.History.StopReason);
+        Assert.Equal(chosen, refitted.History.Epochs.Count);
+        Assert.All(refitted.History.Epochs, e => Assert.Null(e.ValidationLoss));
+        Assert.Equal(expected.Parameters.ToArray(), refitted.Parameters.ToArray());
+        // The callback saw the held-out run, then the refit numbered from 1 again.
+        Assert.Equal([.. heldOut.History.Epochs.Select(e => e.Epoch), .. Enumerable.Range(1, chosen)], seen);
+        // A given validation set means nothing was held out, so there is nothing to refit.
+        (_, TrainingData validation) = HousingData.LoadSplit();
+        Assert.Equal(StopReason.EarlyStopped, new MlpTrainer(Options(true)).Train(train, validation).History.StopReason);
+    }
+
+    [Fact]
     public void The_same_seed_gives_bit_identical_weights_and_another_seed_does_not()
     {
         TrainingData data = SyntheticData.Regression(400, 6, seed: 1);

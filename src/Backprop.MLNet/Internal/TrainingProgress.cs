@@ -31,6 +31,9 @@ internal sealed class TrainingProgress : IDisposable
 
     public void EpochCompleted(EpochRecord record)
     {
+        // The engine numbers a refit on every row (RefitOnAllRows) from the start again.
+        if (_last is not null && record.Epoch <= _last.Epoch)
+            _channel.Info("Training again on every row for the epoch count early stopping chose.");
         _last = record;
         _channel.Info(
             $"Epoch {record.Epoch}: training loss {record.TrainingLoss:G6}" +
@@ -43,6 +46,8 @@ internal sealed class TrainingProgress : IDisposable
     public void Completed(TrainingHistory history)
     {
         string best = history.BestEpoch is { } b ? $"; kept the weights of epoch {b}" : "";
+        if (history.StopReason == StopReason.Refitted)
+            best = "; trained on every row";
         _channel.Info($"Backprop training stopped after epoch {history.Epochs[^1].Epoch}: {history.StopReason}{best}.");
     }
 

@@ -41,6 +41,17 @@ public sealed class MlpTrainer
     {
         ArgumentNullException.ThrowIfNull(training);
         Options.Validate();
-        return new TrainingRun(Options, training, validation, initialModel, cancellationToken).Execute();
+        MultilayerPerceptron model = new TrainingRun(Options, training, validation, initialModel, cancellationToken).Execute();
+        if (!Options.RefitOnAllRows || validation is not null || Options.ValidationFraction == 0f || !Options.EarlyStopping)
+            return model;
+
+        // The held-out run chose how many epochs to train; train that many again, from the same start, on every row.
+        int epochsBefore = initialModel?.History.Epochs.Count ?? 0;
+        int chosen = (model.History.BestEpoch ?? model.History.Epochs[^1].Epoch) - epochsBefore;
+        var refit = Options.Copy();
+        refit.ValidationFraction = 0f;
+        refit.EarlyStopping = false;
+        refit.NumberOfEpochs = Math.Max(1, chosen);
+        return new TrainingRun(refit, training, null, initialModel, cancellationToken, StopReason.Refitted).Execute();
     }
 }

@@ -82,6 +82,16 @@ public sealed class MlpTrainerOptions
     public float ValidationFraction { get; set; }
 
     /// <summary>
+    /// When rows were held out for early stopping (<see cref="ValidationFraction"/> above 0, no validation set given,
+    /// <see cref="EarlyStopping"/> on), train again from the same start on every row for the number of epochs that
+    /// scored best, and return that network, so the held-out rows are learned from too; default
+    /// <see langword="false"/>. Its history is the second run's, with <see cref="StopReason.Refitted"/>;
+    /// <see cref="EpochCompleted"/> sees the held-out run's epochs, then the second run's, numbered from the start
+    /// again. Costs up to about twice the training time.
+    /// </summary>
+    public bool RefitOnAllRows { get; set; }
+
+    /// <summary>
     /// Train a regression network on standardised labels and map predictions back (see <see cref="LabelScaling"/>);
     /// default <see langword="true"/>. Ignored by losses with a non-identity output (Poisson, classification).
     /// </summary>
@@ -95,6 +105,9 @@ public sealed class MlpTrainerOptions
 
     /// <summary>Called after every epoch with its record, on the training thread; default none.</summary>
     public Action<EpochRecord>? EpochCompleted { get; set; }
+
+    /// <summary>A shallow copy: the same loss, optimiser, schedule and callback objects.</summary>
+    internal MlpTrainerOptions Copy() => (MlpTrainerOptions)MemberwiseClone();
 
     /// <summary>Throws an exception naming the first option that is out of range.</summary>
     public void Validate()

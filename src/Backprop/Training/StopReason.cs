@@ -11,4 +11,10 @@ public enum StopReason
 
     /// <summary>L-BFGS found no further descent: the gradient or the step became negligible.</summary>
     Converged = 2,
+
+    /// <summary>
+    /// A run on held-out rows chose the epoch count, and this network was trained again for that many epochs on
+    /// every row (<see cref="MlpTrainerOptions.RefitOnAllRows"/>).
+    /// </summary>
+    Refitted = 3,
 }

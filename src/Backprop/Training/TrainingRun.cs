@@ -6,6 +6,7 @@ namespace Backprop;
 internal sealed class TrainingRun
 {
     private readonly MlpTrainerOptions _options;
+    private readonly StopReason _completedReason;
     private readonly CancellationToken _cancellation;
     private readonly MultilayerPerceptron? _initial;
     private readonly LossFunction _loss;
@@ -23,9 +24,10 @@ internal sealed class TrainingRun
     private readonly string _metricName;
 
     public TrainingRun(MlpTrainerOptions options, TrainingData training, TrainingData? validation,
-        MultilayerPerceptron? initialModel, CancellationToken cancellation)
+        MultilayerPerceptron? initialModel, CancellationToken cancellation, StopReason completedReason = StopReason.Completed)
     {
         _options = options;
+        _completedReason = completedReason;
         _cancellation = cancellation;
         _initial = initialModel;
         _loss = options.Loss;
@@ -92,7 +94,7 @@ internal sealed class TrainingRun
         double bestValue = double.PositiveInfinity;
         int? bestEpoch = null;
         int epochsWithoutImprovement = 0;
-        StopReason stopReason = StopReason.Completed;
+        StopReason stopReason = _completedReason;
         float[]? validationOutputs = _validation is null ? null : new float[_validation.Count * _layout.OutputCount];
 
         LbfgsOptimizer? lbfgs = _optimizer as LbfgsOptimizer;
