@@ -4,29 +4,72 @@ namespace Backprop.Tests;
 
 public class KernelTests
 {
-    [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(true, true)]
-    public void Matrix_multiply_matches_a_float64_product_in_every_transpose_variant(bool transposeA, bool transposeB)
+    // Paths by name: GemmPath is internal to the engine. A path the processor lacks still runs (slowly) and must agree.
+    public static TheoryData<string, bool, bool, bool> PathsAndVariants()
     {
-        const int m = 13, n = 17, k = 29;
+        var data = new TheoryData<string, bool, bool, bool>();
+        foreach (string path in new[] { nameof(GemmPath.Vector512), nameof(GemmPath.Vector256), nameof(GemmPath.Scalar) })
+            foreach (bool transposeA in new[] { false, true })
+                foreach (bool transposeB in new[] { false, true })
+                    data.Add(path, transposeA, transposeB, path == nameof(GemmPath.Scalar) || transposeA);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndVariants))]
+    public void Matrix_multiply_matches_a_float64_product_on_every_path_and_transpose_variant(
+        string pathName, bool transposeA, bool transposeB, bool accumulate)
+    {
+        var path = Enum.Parse<GemmPath>(pathName);
+        // Sizes that leave partial tiles on every path (8×32, 6×16, 4×4) in both directions.
+        const int m = 13, n = 37, k = 29;
         var random = new Random(3);
         float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         float[] b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-        float[] c = Enumerable.Range(0, m * n).Select(_ => 1f).ToArray();
+        float[] c = Enumerable.Range(0, m * n).Select(i => 1f + i % 3).ToArray();
+        float[] before = c.ToArray();
 
-        MatrixMultiply.Multiply(a, transposeA, b, transposeB, c, m, n, k, accumulate: true, maxThreads: 1);
+        MatrixMultiply.Multiply(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads: 1, path);
 
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
-                double expected = 1;
+                double expected = accumulate ? before[i * n + j] : 0;
                 for (int p = 0; p < k; p++)
                     expected += (double)(transposeA ? a[p * m + i] : a[i * k + p]) * (transposeB ? b[j * k + p] : b[p * n + j]);
                 Assert.Equal(expected, c[i * n + j], 1e-5);
             }
+    }
+
+    [Fact]
+    public void Every_path_gives_bit_identical_products()
+    {
+        // One fused multiply-add per element and k, in k order, whatever the vector width.
+        const int m = 70, n = 90, k = 123;
+        var random = new Random(4);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] Product(GemmPath path)
+        {
+            float[] c = new float[m * n];
+            MatrixMultiply.Multiply(a, false, b, false, c, m, n, k, accumulate: false, maxThreads: 2, path);
+            return c;
+        }
+
+        float[] scalar = Product(GemmPath.Scalar);
+        Assert.Equal(scalar, Product(GemmPath.Vector256));
+        Assert.Equal(scalar, Product(GemmPath.Vector512));
+        Assert.Equal(scalar, Product(GemmPath.Best));
+    }
+
+    [Fact]
+    public void An_empty_shared_dimension_gives_zeros_or_leaves_C()
+    {
+        float[] c = [1, 2, 3, 4];
+        MatrixMultiply.Multiply([], false, [], false, c, 2, 2, 0, accumulate: true, maxThreads: 1);
+        Assert.Equal([1f, 2, 3, 4], c);
+        MatrixMultiply.Multiply([], false, [], false, c, 2, 2, 0, accumulate: false, maxThreads: 1);
+        Assert.Equal([0f, 0, 0, 0], c);
     }
 
     [Fact]

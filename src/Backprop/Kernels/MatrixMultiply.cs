@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 
 namespace Backprop.Kernels;
 
@@ -7,8 +6,12 @@ namespace Backprop.Kernels;
 /// Single-precision matrix multiplication on row-major matrices: <c>C = op(A)·op(B)</c>, optionally added to C.
 /// </summary>
 /// <remarks>
-/// Work is split across threads by blocks of output rows only, and every output element is summed over
-/// <c>k</c> in the same order whatever the split, so results are bit-identical for any thread count.
+/// Both operands are packed once per call into the layout the micro-kernel reads: A in slivers of
+/// <see cref="GemmPath"/>'s row count, B in panels of its column count, padded with zeros. The micro-kernel keeps a
+/// rows × columns tile of C in vector registers and adds one rank-1 update per k, each a fused multiply-add. Every
+/// element of C is therefore one chain of fused multiply-adds over k in order, whichever path (AVX-512, AVX2 or
+/// scalar) or thread count computes it, so results are bit-identical across paths and thread counts. Threads take
+/// whole tiles.
 /// </remarks>
 internal static class MatrixMultiply
 {
@@ -26,79 +29,164 @@ internal static class MatrixMultiply
     /// <param name="k">The shared dimension.</param>
     /// <param name="accumulate">Add to C instead of overwriting it.</param>
     /// <param name="maxThreads">The most threads to use (1 or more).</param>
-    public static unsafe void Multiply(
+    public static void Multiply(
         ReadOnlySpan<float> a, bool transposeA,
         ReadOnlySpan<float> b, bool transposeB,
         Span<float> c, int m, int n, int k,
         bool accumulate, int maxThreads)
+        => Multiply(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads, GemmPaths.Best);
+
+    /// <summary>As <see cref="Multiply(ReadOnlySpan{float}, bool, ReadOnlySpan{float}, bool, Span{float}, int, int, int, bool, int)"/>
+    /// on a chosen path: tests force the narrower ones to check them on any processor.</summary>
+    internal static unsafe void Multiply(
+        ReadOnlySpan<float> a, bool transposeA,
+        ReadOnlySpan<float> b, bool transposeB,
+        Span<float> c, int m, int n, int k,
+        bool accumulate, int maxThreads, GemmPath path)
     {
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException($"Matrix buffers are too small for a {m}×{k} by {k}×{n} product.");
         if (m == 0 || n == 0)
             return;
-
-        float[]? packed = null;
-        ReadOnlySpan<float> bRows = b;
-        if (transposeB)
+        if (k == 0)
         {
-            // B is stored n×k; a k×n copy lets every output row be built from contiguous rows of B.
-            packed = ArrayPool<float>.Shared.Rent(k * n);
-            Transpose(b, n, k, packed);
-            bRows = packed.AsSpan(0, k * n);
+            if (!accumulate)
+                c[..(m * n)].Clear();
+            return;
         }
 
+        if (path == GemmPath.Best)
+            path = GemmPaths.Best;
+        (int rows, int columns) = GemmPaths.Tile(path);
+        int rowBlocks = (m + rows - 1) / rows, panels = (n + columns - 1) / columns;
+        float[] packedA = ArrayPool<float>.Shared.Rent(rowBlocks * rows * k);
+        float[] packedB = ArrayPool<float>.Shared.Rent(panels * columns * k);
         try
         {
-            fixed (float* pa = a, pb = bRows, pc = c)
+            fixed (float* pa = packedA, pb = packedB, pc = c, sourceA = a, sourceB = b)
             {
-                var job = new RowJob((nint)pa, (nint)pb, (nint)pc, m, n, k, transposeA, accumulate);
-                int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, m);
+                PackA(sourceA, transposeA, m, k, rows, pa);
+                PackB(sourceB, transposeB, k, n, columns, pb);
+                var job = new TileJob(path, (nint)pa, (nint)pb, (nint)pc, m, n, k, rows, columns, rowBlocks, accumulate);
+                int tiles = rowBlocks * panels;
+                int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, tiles);
                 if (threads == 1)
                 {
-                    job.Run(0, m);
+                    job.Run(0, tiles);
                 }
                 else
                 {
                     Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                        t => job.Run((int)((long)t * m / threads), (int)((long)(t + 1) * m / threads)));
+                        t => job.Run((int)((long)t * tiles / threads), (int)((long)(t + 1) * tiles / threads)));
                 }
             }
         }
         finally
         {
-            if (packed is not null)
-                ArrayPool<float>.Shared.Return(packed);
+            ArrayPool<float>.Shared.Return(packedA);
+            ArrayPool<float>.Shared.Return(packedB);
         }
     }
 
-    /// <summary>Writes the transpose of a rows×columns matrix into <paramref name="destination"/> (columns×rows).</summary>
-    public static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination)
+    /// <summary>Packs op(A) (m×k) into slivers of <paramref name="rows"/> rows: sliver s holds, for each p, rows s·rows… of column p.</summary>
+    private static unsafe void PackA(float* a, bool transposed, int m, int k, int rows, float* packed)
     {
-        for (int r = 0; r < rows; r++)
+        for (int i0 = 0; i0 < m; i0 += rows)
         {
-            ReadOnlySpan<float> row = source.Slice(r * columns, columns);
-            for (int col = 0; col < columns; col++)
-                destination[col * rows + r] = row[col];
-        }
-    }
-
-    private readonly unsafe struct RowJob(nint a, nint b, nint c, int m, int n, int k, bool transposeA, bool accumulate)
-    {
-        public void Run(int firstRow, int endRow)
-        {
-            float* pa = (float*)a, pb = (float*)b, pc = (float*)c;
-            for (int i = firstRow; i < endRow; i++)
+            float* sliver = packed + (long)i0 * k;
+            int height = Math.Min(rows, m - i0);
+            if (transposed)
             {
-                var cRow = new Span<float>(pc + (long)i * n, n);
-                if (!accumulate)
-                    cRow.Clear();
+                // A is stored k×m: row p of A holds column p of op(A), so each p copies a contiguous run.
                 for (int p = 0; p < k; p++)
                 {
-                    float aip = transposeA ? pa[(long)p * m + i] : pa[(long)i * k + p];
-                    // ReLU layers make many zeros; skipping them changes no finite result.
-                    if (aip == 0f)
-                        continue;
-                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(pb + (long)p * n, n), aip, cRow, cRow);
+                    float* source = a + (long)p * m + i0, target = sliver + (long)p * rows;
+                    for (int ii = 0; ii < height; ii++)
+                        target[ii] = source[ii];
+                    for (int ii = height; ii < rows; ii++)
+                        target[ii] = 0f;
+                }
+                continue;
+            }
+            for (int ii = 0; ii < rows; ii++)
+            {
+                float* target = sliver + ii;
+                if (ii >= height)
+                {
+                    for (int p = 0; p < k; p++)
+                        target[(long)p * rows] = 0f;
+                    continue;
+                }
+                float* source = a + (long)(i0 + ii) * k;
+                for (int p = 0; p < k; p++)
+                    target[(long)p * rows] = source[p];
+            }
+        }
+    }
+
+    /// <summary>Packs op(B) (k×n) into panels of <paramref name="columns"/> columns: panel q holds, for each p, columns q·columns… of row p.</summary>
+    private static unsafe void PackB(float* b, bool transposed, int k, int n, int columns, float* packed)
+    {
+        for (int j0 = 0; j0 < n; j0 += columns)
+        {
+            float* panel = packed + (long)j0 * k;
+            int width = Math.Min(columns, n - j0);
+            if (!transposed)
+            {
+                for (int p = 0; p < k; p++)
+                {
+                    var target = new Span<float>(panel + (long)p * columns, columns);
+                    new ReadOnlySpan<float>(b + (long)p * n + j0, width).CopyTo(target);
+                    target[width..].Clear();
+                }
+                continue;
+            }
+            // B is stored n×k: column j of op(B) is row j of B.
+            for (int jj = 0; jj < columns; jj++)
+            {
+                float* target = panel + jj;
+                if (jj >= width)
+                {
+                    for (int p = 0; p < k; p++)
+                        target[(long)p * columns] = 0f;
+                    continue;
+                }
+                float* source = b + (long)(j0 + jj) * k;
+                for (int p = 0; p < k; p++)
+                    target[(long)p * columns] = source[p];
+            }
+        }
+    }
+
+    private readonly unsafe struct TileJob(GemmPath path, nint a, nint b, nint c, int m, int n, int k,
+        int rows, int columns, int rowBlocks, bool accumulate)
+    {
+        public void Run(int firstTile, int endTile)
+        {
+            float* pa = (float*)a, pb = (float*)b, pc = (float*)c;
+            float* edge = stackalloc float[GemmPaths.MaxTileSize];
+            for (int t = firstTile; t < endTile; t++)
+            {
+                // Tiles run down a panel of B, so the panel stays in cache while the slivers of A stream past.
+                int panel = t / rowBlocks, block = t % rowBlocks;
+                int i0 = block * rows, j0 = panel * columns;
+                float* sliver = pa + (long)i0 * k, panelB = pb + (long)j0 * k;
+                int height = Math.Min(rows, m - i0), width = Math.Min(columns, n - j0);
+                bool full = height == rows && width == columns;
+                // An edge tile goes through a full-size scratch tile, so the kernel never writes outside C.
+                float* target = full ? pc + (long)i0 * n + j0 : edge;
+                int stride = full ? n : columns;
+                if (!full)
+                {
+                    for (int ii = 0; ii < rows; ii++)
+                        for (int jj = 0; jj < columns; jj++)
+                            edge[ii * columns + jj] = accumulate && ii < height && jj < width ? pc[(long)(i0 + ii) * n + j0 + jj] : 0f;
+                }
+                GemmPaths.Kernel(path, sliver, panelB, k, target, stride, accumulate || !full);
+                if (!full)
+                {
+                    for (int ii = 0; ii < height; ii++)
+                        new ReadOnlySpan<float>(edge + ii * columns, width).CopyTo(new Span<float>(pc + (long)(i0 + ii) * n + j0, width));
                 }
             }
         }
