@@ -16,13 +16,13 @@ public class RegressionBenchmarkTests(ITestOutputHelper output)
     public static TheoryData<string> Datasets => ["sacramento_housing", "california_housing", "wine_quality_white", "energy_efficiency", "combined_cycle_power_plant"];
 
     // The bars: what scikit-learn's MLPRegressor reaches with scaled inputs and targets (the figures), except
-    // Sacramento, where no trainer reached the 0.70 with this featurization (SDCA 0.689, FastTree 0.67,
-    // Backprop 0.65): there the bar guards the measured figure and Backprop is not required to beat SDCA.
+    // Sacramento, where no trainer reached the 0.70 with this featurization (SDCA 0.692, FastTree 0.675,
+    // Backprop 0.655): there the bar guards the measured figure and Backprop is not required to beat SDCA.
     private static (TabularDataset? Data, double Bar, bool MustBeatSdca) Case(string name) => name switch
     {
         "sacramento_housing" => (TabularDataset.Sacramento, 0.63, false),
         "california_housing" => (TabularDataset.Shared("california_housing.csv", "median_house_value"), 0.78, true),
-        "wine_quality_white" => (TabularDataset.Shared("wine_quality_white.csv", "quality"), 0.37, true),
+        "wine_quality_white" => (TabularDataset.Shared("wine_quality_white.csv", "quality"), 0.39, true),
         "energy_efficiency" => (TabularDataset.Shared("energy_efficiency.csv", "heating_load", excluded: ["cooling_load"]), 0.975, true),
         "combined_cycle_power_plant" => (TabularDataset.Shared("combined_cycle_power_plant.csv", "PE"), 0.945, true),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
