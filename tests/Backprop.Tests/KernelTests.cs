@@ -5,24 +5,26 @@ namespace Backprop.Tests;
 public class KernelTests
 {
     // Paths by name: GemmPath is internal to the engine. A path the processor lacks still runs (slowly) and must agree.
-    public static TheoryData<string, bool, bool, bool> PathsAndVariants()
+    // 13×37 leaves partial tiles on every path (8×32, 6×16, 4×4), so both operands are packed; 48×96 is whole tiles on
+    // every path, so the kernel reads A, and a row-major B, in place.
+    public static TheoryData<string, bool, bool, bool, int, int> PathsAndVariants()
     {
-        var data = new TheoryData<string, bool, bool, bool>();
+        var data = new TheoryData<string, bool, bool, bool, int, int>();
         foreach (string path in new[] { nameof(GemmPath.Vector512), nameof(GemmPath.Vector256), nameof(GemmPath.Scalar) })
             foreach (bool transposeA in new[] { false, true })
                 foreach (bool transposeB in new[] { false, true })
-                    data.Add(path, transposeA, transposeB, path == nameof(GemmPath.Scalar) || transposeA);
+                    foreach ((int m, int n) in new[] { (13, 37), (48, 96) })
+                        data.Add(path, transposeA, transposeB, path == nameof(GemmPath.Scalar) || transposeA, m, n);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(PathsAndVariants))]
     public void Matrix_multiply_matches_a_float64_product_on_every_path_and_transpose_variant(
-        string pathName, bool transposeA, bool transposeB, bool accumulate)
+        string pathName, bool transposeA, bool transposeB, bool accumulate, int m, int n)
     {
         var path = Enum.Parse<GemmPath>(pathName);
-        // Sizes that leave partial tiles on every path (8×32, 6×16, 4×4) in both directions.
-        const int m = 13, n = 37, k = 29;
+        const int k = 29;
         var random = new Random(3);
         float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         float[] b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
@@ -41,11 +43,14 @@ public class KernelTests
             }
     }
 
-    [Fact]
-    public void Every_path_gives_bit_identical_products()
+    [Theory]
+    [InlineData(70, 90)]
+    [InlineData(96, 96)]
+    public void Every_path_gives_bit_identical_products(int m, int n)
     {
-        // One fused multiply-add per element and k, in k order, whatever the vector width.
-        const int m = 70, n = 90, k = 123;
+        // One fused multiply-add per element and k, in k order, whatever the vector width and whether the operands
+        // are packed (70×90) or read in place (96×96 is whole tiles on every path).
+        const int k = 123;
         var random = new Random(4);
         float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         float[] b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();

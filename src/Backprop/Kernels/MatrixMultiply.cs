@@ -62,15 +62,37 @@ internal static class MatrixMultiply
             path = GemmPaths.Best;
         (int rows, int columns) = GemmPaths.Tile(path);
         int rowBlocks = (m + rows - 1) / rows, panels = (n + columns - 1) / columns;
-        float[] packedA = ArrayPool<float>.Shared.Rent(rowBlocks * rows * k);
-        float[] packedB = ArrayPool<float>.Shared.Rent(panels * columns * k);
+        // The kernel reads an operand in place when whole tiles cover it: A as stored (either layout), B when it is
+        // row-major. Otherwise the operand is packed, zero-padded to whole tiles.
+        bool packA = m % rows != 0, packB = transposeB || n % columns != 0;
+        float[]? packedA = packA ? ArrayPool<float>.Shared.Rent(rowBlocks * rows * k) : null;
+        float[]? packedB = packB ? ArrayPool<float>.Shared.Rent(panels * columns * k) : null;
         try
         {
-            fixed (float* pa = packedA, pb = packedB, pc = c, sourceA = a, sourceB = b)
+            fixed (float* sourceA = a, sourceB = b, pc = c, pa = packedA, pb = packedB)
             {
-                PackA(sourceA, transposeA, m, k, rows, pa);
-                PackB(sourceB, transposeB, k, n, columns, pb);
-                var job = new TileJob(path, (nint)pa, (nint)pb, (nint)pc, m, n, k, rows, columns, rowBlocks, accumulate);
+                // Element (i, p) of op(A) is at aBase + i·aRow + p·aDepth; row p of a B panel at bBase + j0 + p·bDepth.
+                Operand operandA, operandB;
+                if (packA)
+                {
+                    PackA(sourceA, transposeA, m, k, rows, pa);
+                    operandA = new Operand(pa, Row: 1, Depth: rows, Block: k);
+                }
+                else
+                {
+                    operandA = transposeA ? new Operand(sourceA, Row: 1, Depth: m, Block: 1) : new Operand(sourceA, Row: k, Depth: 1, Block: k);
+                }
+                if (packB)
+                {
+                    PackB(sourceB, transposeB, k, n, columns, pb);
+                    operandB = new Operand(pb, Row: 1, Depth: columns, Block: k);
+                }
+                else
+                {
+                    operandB = new Operand(sourceB, Row: 1, Depth: n, Block: 1);
+                }
+
+                var job = new TileJob(path, operandA, operandB, (nint)pc, m, n, k, rows, columns, rowBlocks, accumulate);
                 int tiles = rowBlocks * panels;
                 int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, tiles);
                 if (threads == 1)
@@ -86,9 +108,25 @@ internal static class MatrixMultiply
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(packedA);
-            ArrayPool<float>.Shared.Return(packedB);
+            if (packedA is not null)
+                ArrayPool<float>.Shared.Return(packedA);
+            if (packedB is not null)
+                ArrayPool<float>.Shared.Return(packedB);
         }
+    }
+
+    /// <summary>
+    /// Where the kernel reads an operand: the tile starting at row (or column) r0 begins at <c>Base + r0·Block</c>,
+    /// and within it element (r, p) is at <c>r·Row + p·Depth</c> from there.
+    /// </summary>
+    private readonly unsafe record struct Operand(nint Base, nint Row, nint Depth, nint Block)
+    {
+        public Operand(float* pointer, nint Row, nint Depth, nint Block)
+            : this((nint)pointer, Row, Depth, Block)
+        {
+        }
+
+        public float* Tile(int start) => (float*)Base + start * Block;
     }
 
     /// <summary>Packs op(A) (m×k) into slivers of <paramref name="rows"/> rows: sliver s holds, for each p, rows s·rows… of column p.</summary>
@@ -161,36 +199,33 @@ internal static class MatrixMultiply
         }
     }
 
-    private readonly unsafe struct TileJob(GemmPath path, nint a, nint b, nint c, int m, int n, int k,
+    private readonly unsafe struct TileJob(GemmPath path, Operand a, Operand b, nint c, int m, int n, int k,
         int rows, int columns, int rowBlocks, bool accumulate)
     {
         public void Run(int firstTile, int endTile)
         {
-            float* pa = (float*)a, pb = (float*)b, pc = (float*)c;
+            float* pc = (float*)c;
             float* edge = stackalloc float[GemmPaths.MaxTileSize];
             for (int t = firstTile; t < endTile; t++)
             {
                 // Tiles run down a panel of B, so the panel stays in cache while the slivers of A stream past.
                 int panel = t / rowBlocks, block = t % rowBlocks;
                 int i0 = block * rows, j0 = panel * columns;
-                float* sliver = pa + (long)i0 * k, panelB = pb + (long)j0 * k;
+                float* sliver = a.Tile(i0), panelB = b.Tile(j0);
                 int height = Math.Min(rows, m - i0), width = Math.Min(columns, n - j0);
-                bool full = height == rows && width == columns;
-                // An edge tile goes through a full-size scratch tile, so the kernel never writes outside C.
-                float* target = full ? pc + (long)i0 * n + j0 : edge;
-                int stride = full ? n : columns;
-                if (!full)
+                if (height == rows && width == columns)
                 {
-                    for (int ii = 0; ii < rows; ii++)
-                        for (int jj = 0; jj < columns; jj++)
-                            edge[ii * columns + jj] = accumulate && ii < height && jj < width ? pc[(long)(i0 + ii) * n + j0 + jj] : 0f;
+                    GemmPaths.Kernel(path, sliver, a.Row, a.Depth, panelB, b.Depth, k, pc + (long)i0 * n + j0, n, accumulate);
+                    continue;
                 }
-                GemmPaths.Kernel(path, sliver, panelB, k, target, stride, accumulate || !full);
-                if (!full)
-                {
-                    for (int ii = 0; ii < height; ii++)
-                        new ReadOnlySpan<float>(edge + ii * columns, width).CopyTo(new Span<float>(pc + (long)(i0 + ii) * n + j0, width));
-                }
+                // An edge tile (its operands are packed, so padded) goes through a full-size scratch tile, so the
+                // kernel never writes outside C.
+                for (int ii = 0; ii < rows; ii++)
+                    for (int jj = 0; jj < columns; jj++)
+                        edge[ii * columns + jj] = accumulate && ii < height && jj < width ? pc[(long)(i0 + ii) * n + j0 + jj] : 0f;
+                GemmPaths.Kernel(path, sliver, a.Row, a.Depth, panelB, b.Depth, k, edge, columns, load: true);
+                for (int ii = 0; ii < height; ii++)
+                    new ReadOnlySpan<float>(edge + ii * columns, width).CopyTo(new Span<float>(pc + (long)(i0 + ii) * n + j0, width));
             }
         }
     }
