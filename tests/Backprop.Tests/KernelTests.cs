@@ -67,6 +67,33 @@ public class KernelTests
         Assert.Equal(scalar, Product(GemmPath.Best));
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(5, false)]
+    [InlineData(5, true)]
+    public void Products_of_fewer_rows_than_a_tile_match_the_tiled_paths_bit_for_bit(int m, bool transposeA)
+    {
+        // 5 rows: fewer than a tile on the vector paths (8 and 6 rows), whole tiles plus one row on the scalar one.
+        const int n = 40, k = 77;
+        var random = new Random(6);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] Product(GemmPath path)
+        {
+            float[] c = Enumerable.Range(0, m * n).Select(i => 0.25f * (i % 4)).ToArray();
+            MatrixMultiply.Multiply(a, transposeA, b, false, c, m, n, k, accumulate: true, maxThreads: 1, path);
+            return c;
+        }
+
+        float[] rowWise = Product(GemmPath.Vector512);
+        Assert.Equal(Product(GemmPath.Scalar), rowWise);
+        Assert.Equal(Product(GemmPath.Vector256), rowWise);
+        double expected = 0.25 * (1 % 4);
+        for (int p = 0; p < k; p++)
+            expected += (double)(transposeA ? a[p * m] : a[p]) * b[p * n + 1];
+        Assert.Equal(expected, rowWise[1], 1e-5);
+    }
+
     [Fact]
     public void An_empty_shared_dimension_gives_zeros_or_leaves_C()
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace Backprop.Kernels;
 
@@ -61,6 +62,13 @@ internal static class MatrixMultiply
         if (path == GemmPath.Best)
             path = GemmPaths.Best;
         (int rows, int columns) = GemmPaths.Tile(path);
+        if (m < rows && !transposeB)
+        {
+            // Fewer rows than a tile (scoring one row, say): padding to a tile would multiply zeros, so each row of C
+            // is built from whole rows of B instead — the same fused multiply-adds in the same order.
+            MultiplyFewRows(a, transposeA, b, c, m, n, k, accumulate);
+            return;
+        }
         int rowBlocks = (m + rows - 1) / rows, panels = (n + columns - 1) / columns;
         // The kernel reads an operand in place when whole tiles cover it: A as stored (either layout), B when it is
         // row-major. Otherwise the operand is packed, zero-padded to whole tiles.
@@ -96,14 +104,9 @@ internal static class MatrixMultiply
                 int tiles = rowBlocks * panels;
                 int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, tiles);
                 if (threads == 1)
-                {
                     job.Run(0, tiles);
-                }
                 else
-                {
-                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                        t => job.Run((int)((long)t * tiles / threads), (int)((long)(t + 1) * tiles / threads)));
-                }
+                    RunInParallel(job, tiles, threads);
             }
         }
         finally
@@ -114,6 +117,27 @@ internal static class MatrixMultiply
                 ArrayPool<float>.Shared.Return(packedB);
         }
     }
+
+    private static void MultiplyFewRows(ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, Span<float> c,
+        int m, int n, int k, bool accumulate)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            Span<float> row = c.Slice(i * n, n);
+            if (!accumulate)
+                row.Clear();
+            for (int p = 0; p < k; p++)
+            {
+                float aip = transposeA ? a[p * m + i] : a[i * k + p];
+                TensorPrimitives.FusedMultiplyAdd(b.Slice(p * n, n), aip, row, row);
+            }
+        }
+    }
+
+    // Apart from Multiply, so that a single-threaded call does not allocate the lambda's closure.
+    private static void RunInParallel(TileJob job, int tiles, int threads)
+        => Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            t => job.Run((int)((long)t * tiles / threads), (int)((long)(t + 1) * tiles / threads)));
 
     /// <summary>
     /// Where the kernel reads an operand: the tile starting at row (or column) r0 begins at <c>Base + r0·Block</c>,
