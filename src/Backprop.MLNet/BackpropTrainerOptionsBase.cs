@@ -23,7 +23,8 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
 
     /// <summary>
     /// How initial weights are drawn; default <see cref="WeightInitialization.GlorotUniform"/> (Keras's and
-    /// scikit-learn's), which did better than He's rectifier scaling on every dataset of the README's tables.
+    /// scikit-learn's): He's rectifier scaling scored no better on any dataset of the README's tables (by R², AUC,
+    /// accuracy or macro accuracy) and worse on most.
     /// </summary>
     public WeightInitialization WeightInitialization = WeightInitialization.GlorotUniform;
 
