@@ -16,26 +16,40 @@ namespace Backprop.MLNet;
 /// A trained Backprop multiclass classifier: scores a feature vector to one probability per class (the softmax of
 /// the network's outputs), in the label's key order.
 /// </summary>
-public sealed class BackpropMulticlassModelParameters : BackpropModelParametersBase<VBuffer<float>>, IValueMapper, ISingleCanSaveOnnx
+public sealed class BackpropMulticlassModelParameters : BackpropModelParametersBase<VBuffer<float>>, IValueMapper, ISingleCanSaveOnnx,
+    IBindableCanSaveOnnx
 {
     internal const string LoaderSignature = "BackpropMulticlassExec";
     private const string RegistrationName = "BackpropMulticlassPredictor";
+    private const uint VersionWithLabelColumn = 0x00010002;
 
     private readonly VectorDataViewType _outputType;
+    private ISchemaBindableMapper? _scorerBinding;
 
-    internal BackpropMulticlassModelParameters(IHostEnvironment env, MultilayerPerceptron network, FeatureStandardization? standardization)
+    internal BackpropMulticlassModelParameters(IHostEnvironment env, MultilayerPerceptron network, FeatureStandardization? standardization,
+        string labelColumn)
         : base(env, RegistrationName, network, standardization)
     {
         CheckShape(network);
         _outputType = new VectorDataViewType(NumberDataViewType.Single, network.OutputCount);
+        LabelColumn = labelColumn;
     }
 
     private BackpropMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, RegistrationName, ctx)
     {
+        // *** Binary format, after the base's ***
+        // int: the training label column's name, an id in the string table (from version 0x00010002)
         CheckShape(Network);
         _outputType = new VectorDataViewType(NumberDataViewType.Single, Network.OutputCount);
+        LabelColumn = ctx.Header.ModelVerWritten >= VersionWithLabelColumn ? ctx.LoadStringOrNull() : null;
     }
+
+    /// <summary>
+    /// The training data's label column, or <see langword="null"/> for a model saved before it was kept. Data scored
+    /// with a key column of that name must have <see cref="ClassCount"/> keys.
+    /// </summary>
+    public string? LabelColumn { get; }
 
     /// <summary>The number of classes: the length of the <c>Score</c> vector.</summary>
     public int ClassCount => Network.OutputCount;
@@ -57,13 +71,47 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BPROPMCL",
-        verWrittenCur: 0x00010001, // Initial
-        verReadableCur: 0x00010001,
+        // verWrittenCur: 0x00010001, // Initial
+        verWrittenCur: VersionWithLabelColumn, // The training label column's name
+        verReadableCur: VersionWithLabelColumn,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropMulticlassModelParameters).Assembly.FullName);
 
     private protected override VersionInfo ModelVersion => GetVersionInfo();
+
+    /// <inheritdoc/>
+    protected override void SaveCore(ModelSaveContext ctx)
+    {
+        base.SaveCore(ctx);
+        ctx.SaveStringOrNull(LabelColumn);
+    }
+
+    // ML.NET binds a scorer to the model through ISchemaBindableMapper, again for each data view it transforms. Binding
+    // through the model (rather than ML.NET's wrapper alone) lets it refuse data whose label keys do not match its
+    // classes before ML.NET's evaluator silently mis-scores them; the scoring itself is ML.NET's wrapper's.
+    ISchemaBoundMapper ISchemaBindableMapper.Bind(IHostEnvironment env, RoleMappedSchema schema)
+    {
+        Host.CheckValue(schema, nameof(schema));
+        CheckScoredLabel(schema.Schema);
+        return new BoundToModel(this, (ISchemaBoundRowMapper)ScorerBinding.Bind(env, schema));
+    }
+
+    bool IBindableCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, RoleMappedSchema schema, string[] outputNames)
+        => ((IBindableCanSaveOnnx)ScorerBinding).SaveAsOnnx(ctx, schema, outputNames);
+
+    private ISchemaBindableMapper ScorerBinding => _scorerBinding ??= new SchemaBindablePredictorWrapper(this);
+
+    private void CheckScoredLabel(DataViewSchema schema)
+    {
+        if (LabelColumn is null || schema.GetColumnOrNull(LabelColumn) is not { } label || label.Type is not KeyDataViewType key)
+            return;
+        if (key.Count != (ulong)ClassCount)
+            throw Host.Except(
+                $"The column '{LabelColumn}' of the data being scored is a key of {key.Count} values, but this model was " +
+                $"trained on {ClassCount} classes, so its keys cannot be compared with the model's predictions. Map the " +
+                "label with the MapValueToKey transformer fitted on the training data (keep it in the pipeline).");
+    }
 
     ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
     {
@@ -99,6 +147,25 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
         string key = OnnxNetworkWriter.Node(ctx, "Add", [index, ctx.AddInitializer(1L, "BackpropKeyOffset")], "BackpropKey");
         OnnxNetworkWriter.Write(ctx, "Cast", [key], outputNames[0]).AddAttribute("to", 12); // uint32
         return true;
+    }
+
+    /// <summary>ML.NET's bound scorer, reporting the model as what it is bound to, so that ML.NET rebinds through it.</summary>
+    private sealed class BoundToModel(BackpropMulticlassModelParameters model, ISchemaBoundRowMapper inner) : ISchemaBoundRowMapper
+    {
+        public RoleMappedSchema InputRoleMappedSchema => inner.InputRoleMappedSchema;
+
+        public DataViewSchema OutputSchema => inner.OutputSchema;
+
+        public ISchemaBindableMapper Bindable => model;
+
+        public DataViewSchema InputSchema => inner.InputSchema;
+
+        public IEnumerable<KeyValuePair<RoleMappedSchema.ColumnRole, string>> GetInputColumnRoles() => inner.GetInputColumnRoles();
+
+        public IEnumerable<DataViewSchema.Column> GetDependenciesForNewColumns(IEnumerable<DataViewSchema.Column> dependingColumns)
+            => inner.GetDependenciesForNewColumns(dependingColumns);
+
+        public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) => inner.GetRow(input, activeColumns);
     }
 
     private static void CheckShape(MultilayerPerceptron network)

@@ -139,7 +139,7 @@ public sealed class BackpropMulticlassTrainer
 
     private protected override BackpropMulticlassModelParameters CreateModel(MultilayerPerceptron network,
         FeatureStandardization? standardization)
-        => new(Host, network, standardization);
+        => new(Host, network, standardization, LabelColumn.Name);
 
     /// <inheritdoc/>
     protected override MulticlassPredictionTransformer<BackpropMulticlassModelParameters> MakeTransformer(

@@ -124,6 +124,35 @@ public class ClassificationBadInputTests
     }
 
     [Fact]
+    public void Scoring_data_whose_label_has_more_keys_than_the_model_has_classes_is_refused()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, toKey) = Species(ml, 30, i => new[] { "setosa", "versicolor", "virginica" }[i % 3]);
+        var model = MulticlassTrainer(ml).Fit(train);
+        // The same species and a fourth, mapped by another MapValueToKey: the label has 4 keys, the model 3 classes,
+        // and ML.NET's evaluator would score it without a word.
+        var fourKeys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(Data(ml, 4, i => new[] { "setosa", "versicolor", "virginica", "other" }[i]));
+        var scoring = fourKeys.Transform(Data(ml, 12, i => new[] { "setosa", "versicolor", "virginica", "other" }[i % 4]));
+
+        var error = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Evaluate(model.Transform(scoring)));
+
+        Assert.Contains("'Label'", error.Message);
+        Assert.Contains("key of 4 values", error.Message);
+        Assert.Contains("trained on 3 classes", error.Message);
+        Assert.Contains("MapValueToKey", error.Message);
+        // Data mapped by the training keys, or without the label at all, still scores.
+        Assert.Equal(12, model.Transform(toKey.Transform(Data(ml, 12, i => new[] { "setosa", "versicolor", "virginica" }[i % 3])))
+            .GetColumn<uint>("PredictedLabel").Count());
+        Assert.Equal(12, model.Transform(ml.Data.LoadFromEnumerable(Enumerable.Range(0, 12).Select(i => new FeaturesOnly { Features = [i % 7, 1f] })))
+            .GetColumn<uint>("PredictedLabel").Count());
+    }
+
+    private sealed class FeaturesOnly
+    {
+        [VectorType(2)] public float[] Features { get; set; } = [];
+    }
+
+    [Fact]
     public void Warm_start_with_another_class_count_is_refused()
     {
         var ml = new MLContext(seed: 1);

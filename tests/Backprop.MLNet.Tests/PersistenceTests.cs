@@ -100,6 +100,8 @@ public sealed class PersistenceTests : IDisposable
             VBuffer<ReadOnlyMemory<char>> names = default;
             actual.Schema["Score"].GetSlotNames(ref names);
             Assert.Equal(["setosa", "versicolor", "virginica"], names.DenseValues().Select(n => n.ToString()));
+            var parameters = ((IEnumerable<ITransformer>)loaded).OfType<MulticlassPredictionTransformer<BackpropMulticlassModelParameters>>().Single().Model;
+            Assert.Equal("species", parameters.LabelColumn);
         }
     }
 
