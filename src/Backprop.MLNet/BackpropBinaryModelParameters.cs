@@ -37,9 +37,7 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
     /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
-    DataViewType IValueMapper.InputType => InputType;
-
-    DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
+    private protected override DataViewType OutputType => NumberDataViewType.Single;
 
     DataViewType IValueMapperDist.DistType => NumberDataViewType.Single;
 
@@ -61,16 +59,8 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
 
     private protected override VersionInfo ModelVersion => GetVersionInfo();
 
-    ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
-    {
-        Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float),
-            "A Backprop binary model maps a float vector to a float score.");
-        // One scratch row per mapper: ML.NET asks for a mapper per cursor, and a cursor runs on one thread.
-        var scratch = new float[Network.InputCount];
-        ValueMapper<VBuffer<float>, float> map = (in VBuffer<float> features, ref float score) =>
-            score = Logit(in features, scratch);
-        return (ValueMapper<TIn, TOut>)(Delegate)map;
-    }
+    private protected override ValueMapper<VBuffer<float>, float> CreateMapper(float[] scratch)
+        => (in VBuffer<float> features, ref float score) => score = PredictOne(in features, scratch, raw: true);
 
     ValueMapper<TIn, TOut, TDist> IValueMapperDist.GetMapper<TIn, TOut, TDist>()
     {
@@ -80,7 +70,7 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
         ValueMapper<VBuffer<float>, float, float> map = (in VBuffer<float> features, ref float score, ref float probability) =>
         {
             Span<float> output = stackalloc float[1];
-            output[0] = score = Logit(in features, scratch);
+            output[0] = score = PredictOne(in features, scratch, raw: true);
             Network.ApplyOutputTransform(output);
             probability = output[0];
         };
@@ -99,13 +89,6 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
         OnnxNetworkWriter.Write(ctx, "Identity", [logits], outputNames[1]);
         OnnxNetworkWriter.Write(ctx, "Sigmoid", [logits], outputNames[2]);
         return true;
-    }
-
-    private float Logit(in VBuffer<float> features, float[] scratch)
-    {
-        Span<float> output = stackalloc float[1];
-        Network.PredictRaw(NetworkInput(in features, scratch), output);
-        return output[0];
     }
 
     private static void CheckShape(MultilayerPerceptron network)

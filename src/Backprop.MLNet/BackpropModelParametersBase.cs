@@ -12,7 +12,7 @@ namespace Backprop.MLNet;
 /// with its layers, weights, label scaling and training history, is <see cref="Network"/>.
 /// </summary>
 /// <typeparam name="TOutput">What the model scores a row to: a float, or a float vector for multiclass.</typeparam>
-public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IBackpropModelParameters
+public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IBackpropModelParameters, IValueMapper
 {
     private protected BackpropModelParametersBase(IHostEnvironment env, string name, MultilayerPerceptron network,
         FeatureStandardization? standardization)
@@ -70,6 +70,35 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
     internal FeatureStandardization? Standardization { get; }
 
     FeatureStandardization? IBackpropModelParameters.Standardization => Standardization;
+
+    DataViewType IValueMapper.InputType => InputType;
+
+    DataViewType IValueMapper.OutputType => OutputType;
+
+    /// <summary>What a row is scored to: a float, or a float vector of <c>ClassCount</c>.</summary>
+    private protected abstract DataViewType OutputType { get; }
+
+    ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
+    {
+        Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(TOutput),
+            $"A Backprop model maps a float vector to {OutputType}.");
+        // One scratch row per mapper: ML.NET asks for a mapper per cursor, and a cursor runs on one thread.
+        return (ValueMapper<TIn, TOut>)(Delegate)CreateMapper(new float[Network.InputCount]);
+    }
+
+    /// <summary>Scores one row; <paramref name="scratch"/> (a row of <see cref="FeatureCount"/>) is the mapper's own.</summary>
+    private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(float[] scratch);
+
+    /// <summary>The single output of a one-output network for one row: raw (the logit), or after the output transform.</summary>
+    private protected float PredictOne(in VBuffer<float> features, float[] scratch, bool raw)
+    {
+        Span<float> output = stackalloc float[1];
+        if (raw)
+            Network.PredictRaw(NetworkInput(in features, scratch), output);
+        else
+            Network.Predict(NetworkInput(in features, scratch), output);
+        return output[0];
+    }
 
     /// <summary>The task model's signature and versions, written into the saved model for its loader.</summary>
     private protected abstract VersionInfo ModelVersion { get; }

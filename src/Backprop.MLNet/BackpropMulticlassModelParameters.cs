@@ -16,7 +16,7 @@ namespace Backprop.MLNet;
 /// A trained Backprop multiclass classifier: scores a feature vector to one probability per class (the softmax of
 /// the network's outputs), in the label's key order.
 /// </summary>
-public sealed class BackpropMulticlassModelParameters : BackpropModelParametersBase<VBuffer<float>>, IValueMapper, ISingleCanSaveOnnx,
+public sealed class BackpropMulticlassModelParameters : BackpropModelParametersBase<VBuffer<float>>, ISingleCanSaveOnnx,
     IBindableCanSaveOnnx
 {
     internal const string LoaderSignature = "BackpropMulticlassExec";
@@ -57,9 +57,7 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
     /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
-    DataViewType IValueMapper.InputType => InputType;
-
-    DataViewType IValueMapper.OutputType => _outputType;
+    private protected override DataViewType OutputType => _outputType;
 
     internal static BackpropMulticlassModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
     {
@@ -113,20 +111,15 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
                 "label with the MapValueToKey transformer fitted on the training data (keep it in the pipeline).");
     }
 
-    ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
+    private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(float[] scratch)
     {
-        Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(VBuffer<float>),
-            "A Backprop multiclass model maps a float vector to a float vector of class probabilities.");
-        // One scratch row per mapper: ML.NET asks for a mapper per cursor, and a cursor runs on one thread.
-        var scratch = new float[Network.InputCount];
         int classes = ClassCount;
-        ValueMapper<VBuffer<float>, VBuffer<float>> map = (in VBuffer<float> features, ref VBuffer<float> probabilities) =>
+        return (in VBuffer<float> features, ref VBuffer<float> probabilities) =>
         {
             var editor = VBufferEditor.Create(ref probabilities, classes);
             Network.Predict(NetworkInput(in features, scratch), editor.Values);
             probabilities = editor.Commit();
         };
-        return (ValueMapper<TIn, TOut>)(Delegate)map;
     }
 
     bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;

@@ -16,7 +16,7 @@ namespace Backprop.MLNet;
 /// A trained Backprop regression network: scores a feature vector to one value on the label's own scale (the
 /// label standardisation used in training is undone inside the model).
 /// </summary>
-public sealed class BackpropRegressionModelParameters : BackpropModelParametersBase<float>, IValueMapper, ISingleCanSaveOnnx
+public sealed class BackpropRegressionModelParameters : BackpropModelParametersBase<float>, ISingleCanSaveOnnx
 {
     internal const string LoaderSignature = "BackpropRegressionExec";
     private const string RegistrationName = "BackpropRegressionPredictor";
@@ -36,9 +36,7 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.Regression;
 
-    DataViewType IValueMapper.InputType => InputType;
-
-    DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
+    private protected override DataViewType OutputType => NumberDataViewType.Single;
 
     internal static BackpropRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
     {
@@ -58,20 +56,8 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
 
     private protected override VersionInfo ModelVersion => GetVersionInfo();
 
-    ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
-    {
-        Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float),
-            "A Backprop regression model maps a float vector to a float.");
-        // One scratch row per mapper: ML.NET asks for a mapper per cursor, and a cursor runs on one thread.
-        var scratch = new float[Network.InputCount];
-        ValueMapper<VBuffer<float>, float> map = (in VBuffer<float> features, ref float score) =>
-        {
-            Span<float> output = stackalloc float[1];
-            Network.Predict(NetworkInput(in features, scratch), output);
-            score = output[0];
-        };
-        return (ValueMapper<TIn, TOut>)(Delegate)map;
-    }
+    private protected override ValueMapper<VBuffer<float>, float> CreateMapper(float[] scratch)
+        => (in VBuffer<float> features, ref float score) => score = PredictOne(in features, scratch, raw: false);
 
     bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 

@@ -83,7 +83,8 @@ internal static class MatrixMultiply
                 Operand operandA, operandB;
                 if (packA)
                 {
-                    PackA(sourceA, transposeA, m, k, rows, pa);
+                    // Line i of op(A) is row i of A, or column i of a transposed A.
+                    Pack(sourceA, transposeA ? 1 : k, transposeA ? m : 1, m, k, rows, pa);
                     operandA = new Operand(pa, Row: 1, Depth: rows, Block: k);
                 }
                 else
@@ -92,7 +93,8 @@ internal static class MatrixMultiply
                 }
                 if (packB)
                 {
-                    PackB(sourceB, transposeB, k, n, columns, pb);
+                    // Line j (a column) of op(B) is column j of B, or row j of a transposed B.
+                    Pack(sourceB, transposeB ? k : 1, transposeB ? 1 : n, n, k, columns, pb);
                     operandB = new Operand(pb, Row: 1, Depth: columns, Block: k);
                 }
                 else
@@ -153,72 +155,25 @@ internal static class MatrixMultiply
         public float* Tile(int start) => (float*)Base + start * Block;
     }
 
-    /// <summary>Packs op(A) (m×k) into slivers of <paramref name="rows"/> rows: sliver s holds, for each p, rows s·rows… of column p.</summary>
-    private static unsafe void PackA(float* a, bool transposed, int m, int k, int rows, float* packed)
+    /// <summary>
+    /// Packs <paramref name="lines"/> lines of depth <paramref name="k"/> — element (line, p) at
+    /// <c>source + line·lineStep + p·depthStep</c> — into blocks of <paramref name="width"/> lines, each stored p by p
+    /// with its lines side by side and zero-padded to the full width: the rows of op(A) into slivers, the columns of
+    /// op(B) into panels.
+    /// </summary>
+    private static unsafe void Pack(float* source, nint lineStep, nint depthStep, int lines, int k, int width, float* packed)
     {
-        for (int i0 = 0; i0 < m; i0 += rows)
+        for (int l0 = 0; l0 < lines; l0 += width)
         {
-            float* sliver = packed + (long)i0 * k;
-            int height = Math.Min(rows, m - i0);
-            if (transposed)
+            float* block = packed + (long)l0 * k;
+            int count = Math.Min(width, lines - l0);
+            for (int p = 0; p < k; p++)
             {
-                // A is stored k×m: row p of A holds column p of op(A), so each p copies a contiguous run.
-                for (int p = 0; p < k; p++)
-                {
-                    float* source = a + (long)p * m + i0, target = sliver + (long)p * rows;
-                    for (int ii = 0; ii < height; ii++)
-                        target[ii] = source[ii];
-                    for (int ii = height; ii < rows; ii++)
-                        target[ii] = 0f;
-                }
-                continue;
-            }
-            for (int ii = 0; ii < rows; ii++)
-            {
-                float* target = sliver + ii;
-                if (ii >= height)
-                {
-                    for (int p = 0; p < k; p++)
-                        target[(long)p * rows] = 0f;
-                    continue;
-                }
-                float* source = a + (long)(i0 + ii) * k;
-                for (int p = 0; p < k; p++)
-                    target[(long)p * rows] = source[p];
-            }
-        }
-    }
-
-    /// <summary>Packs op(B) (k×n) into panels of <paramref name="columns"/> columns: panel q holds, for each p, columns q·columns… of row p.</summary>
-    private static unsafe void PackB(float* b, bool transposed, int k, int n, int columns, float* packed)
-    {
-        for (int j0 = 0; j0 < n; j0 += columns)
-        {
-            float* panel = packed + (long)j0 * k;
-            int width = Math.Min(columns, n - j0);
-            if (!transposed)
-            {
-                for (int p = 0; p < k; p++)
-                {
-                    var target = new Span<float>(panel + (long)p * columns, columns);
-                    new ReadOnlySpan<float>(b + (long)p * n + j0, width).CopyTo(target);
-                    target[width..].Clear();
-                }
-                continue;
-            }
-            // B is stored n×k: column j of op(B) is row j of B.
-            for (int jj = 0; jj < columns; jj++)
-            {
-                float* target = panel + jj;
-                if (jj >= width)
-                {
-                    for (int p = 0; p < k; p++)
-                        target[(long)p * columns] = 0f;
-                    continue;
-                }
-                float* source = b + (long)(j0 + jj) * k;
-                for (int p = 0; p < k; p++)
-                    target[(long)p * columns] = source[p];
+                float* target = block + (long)p * width, from = source + l0 * lineStep + p * depthStep;
+                for (int l = 0; l < count; l++)
+                    target[l] = from[l * lineStep];
+                for (int l = count; l < width; l++)
+                    target[l] = 0f;
             }
         }
     }
