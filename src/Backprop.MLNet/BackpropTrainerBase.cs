@@ -172,7 +172,12 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         var engineOptions = CreateEngineOptions(TrainerOptions.Seed ?? Host.Rand.Next());
         ConfigureForData(engineOptions, context.TrainingSet.Schema.Label!.Value, training, validation, initial);
         using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfEpochs + (initial?.Network.History.Epochs.Count ?? 0));
-        engineOptions.EpochCompleted = progress.EpochCompleted;
+        var userCallback = TrainerOptions.EpochCompleted;
+        engineOptions.EpochCompleted = userCallback is null ? progress.EpochCompleted : record =>
+        {
+            progress.EpochCompleted(record);
+            userCallback(record);
+        };
         channel.Info(
             $"Backprop {TaskName}: {training.RowCount} rows × {training.FeatureCount} features, hidden layers " +
             $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.HiddenActivation}, {engineOptions.Loss.Name} loss, " +

@@ -116,6 +116,14 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public int? NumberOfThreads;
 
     /// <summary>
+    /// Called on the training thread after every epoch with its losses, validation metric, learning rate and time,
+    /// for a live display or a custom log; default <see langword="null"/>. The same figures also go to
+    /// <c>MLContext.Log</c> and stay in the model's <see cref="IBackpropModelParameters.History"/>. A refit on every row
+    /// (<see cref="RefitOnAllRows"/>) numbers its epochs from 1 again.
+    /// </summary>
+    public Action<EpochRecord>? EpochCompleted;
+
+    /// <summary>
     /// The seed of initialisation, shuffling, dropout and the validation split; default <see langword="null"/>: drawn
     /// from the <c>MLContext</c>'s random source, so <c>new MLContext(seed: n)</c> makes training reproducible.
     /// </summary>

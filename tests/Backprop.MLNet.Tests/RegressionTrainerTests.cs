@@ -167,6 +167,20 @@ public class RegressionTrainerTests
         Assert.Contains(lines, l => l.Contains("stopped after epoch 6: Completed"));
     }
 
+
+    [Fact]
+    public void EpochCompleted_sees_every_epoch_the_history_keeps()
+    {
+        var ml = new MLContext(seed: 1);
+        var seen = new List<EpochRecord>();
+        var options = Houses.QuickOptions(8);
+        options.EpochCompleted = seen.Add;
+
+        var model = Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(Houses.Load(ml));
+
+        Assert.Equal(model.LastTransformer.Model.History.Epochs, seen);
+        Assert.All(seen, e => Assert.NotNull(e.ValidationLoss));
+    }
     [Fact]
     public void RefitOnAllRows_trains_the_chosen_epochs_again_on_every_row_and_says_so()
     {
