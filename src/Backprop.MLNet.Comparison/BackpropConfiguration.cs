@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.ML;
+
+namespace Backprop.MLNet.Comparison;
+
+/// <summary>
+/// The Backprop hyperparameters a comparison varies: the network's shape and activation, the learning rate, the batch
+/// size and the two regularisers. Everything else keeps the trainers' defaults (Adam, early stopping on 20 % of the
+/// training rows, at most 400 epochs, standardised features).
+/// </summary>
+public sealed record BackpropConfiguration
+{
+    /// <summary>The hidden layers' widths, input side first; default { 128, 64 }.</summary>
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [128, 64];
+
+    /// <summary>The hidden layers' activation; default ReLU.</summary>
+    public ActivationKind Activation { get; init; } = ActivationKind.ReLU;
+
+    /// <summary>Adam's learning rate; default 0.001.</summary>
+    public float LearningRate { get; init; } = 0.001f;
+
+    /// <summary>Rows per mini-batch; default 64.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>The L2 penalty on the weights; default 0.001.</summary>
+    public float L2Regularization { get; init; } = 1e-3f;
+
+    /// <summary>The dropout rate of the hidden units; default 0.</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>The trainers' defaults.</summary>
+    public static BackpropConfiguration Default { get; } = new();
+
+    /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 0.001, dropout 0".</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"[{string.Join(", ", HiddenLayers)}] {Activation}, lr {LearningRate:G3}, batch {BatchSize}, L2 {L2Regularization:G3}, dropout {Dropout:G2}");
+
+    /// <summary>The trainer for <paramref name="task"/> with these hyperparameters.</summary>
+    /// <param name="ml">The context whose catalog makes the trainer.</param>
+    /// <param name="task">The task.</param>
+    /// <param name="labelColumnName">The label column.</param>
+    /// <param name="featureColumnName">The feature column.</param>
+    /// <param name="seed">The trainer's own seed, so its result does not depend on what else the context trained first.</param>
+    public IEstimator<ITransformer> CreateTrainer(MLContext ml, PredictionTask task, string labelColumnName, string featureColumnName, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        return task switch
+        {
+            PredictionTask.Regression => ml.Regression.Trainers.Backprop(Apply(new BackpropRegressionTrainer.Options(), labelColumnName, featureColumnName, seed)),
+            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.Backprop(Apply(new BackpropBinaryTrainer.Options(), labelColumnName, featureColumnName, seed)),
+            _ => ml.MulticlassClassification.Trainers.Backprop(Apply(new BackpropMulticlassTrainer.Options(), labelColumnName, featureColumnName, seed)),
+        };
+    }
+
+    /// <summary>C# that makes this trainer, to paste into a pipeline.</summary>
+    public string ToCode(PredictionTask task, string labelColumnName, string featureColumnName, int seed)
+    {
+        var (catalog, options) = task switch
+        {
+            PredictionTask.Regression => ("Regression", nameof(BackpropRegressionTrainer)),
+            PredictionTask.BinaryClassification => ("BinaryClassification", nameof(BackpropBinaryTrainer)),
+            _ => ("MulticlassClassification", nameof(BackpropMulticlassTrainer)),
+        };
+        var code = new StringBuilder();
+        code.AppendLine(CultureInfo.InvariantCulture, $"var trainer = mlContext.{catalog}.Trainers.Backprop(new {options}.Options");
+        code.AppendLine("{");
+        code.AppendLine(CultureInfo.InvariantCulture, $"    LabelColumnName = \"{labelColumnName}\",");
+        code.AppendLine(CultureInfo.InvariantCulture, $"    FeatureColumnName = \"{featureColumnName}\",");
+        code.AppendLine(CultureInfo.InvariantCulture, $"    HiddenLayers = new[] {{ {string.Join(", ", HiddenLayers)} }},");
+        if (Activation != ActivationKind.ReLU)
+            code.AppendLine(CultureInfo.InvariantCulture, $"    Activation = Activation.{Activation},");
+        code.AppendLine(CultureInfo.InvariantCulture, $"    LearningRate = {Literal(LearningRate)},");
+        code.AppendLine(CultureInfo.InvariantCulture, $"    BatchSize = {BatchSize},");
+        code.AppendLine(CultureInfo.InvariantCulture, $"    L2Regularization = {Literal(L2Regularization)},");
+        if (Dropout > 0)
+            code.AppendLine(CultureInfo.InvariantCulture, $"    Dropout = {Literal(Dropout)},");
+        code.AppendLine(CultureInfo.InvariantCulture, $"    Seed = {seed},");
+        code.Append("});");
+        return code.ToString();
+    }
+
+    /// <summary>Writes these hyperparameters (and the columns and seed) into trainer options.</summary>
+    public TOptions Apply<TOptions>(TOptions options, string labelColumnName, string featureColumnName, int seed)
+        where TOptions : BackpropTrainerOptionsBase
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.LabelColumnName = labelColumnName;
+        options.FeatureColumnName = featureColumnName;
+        options.HiddenLayers = HiddenLayers.ToArray();
+        options.Activation = Backprop.Activation.FromKind(Activation);
+        options.LearningRate = LearningRate;
+        options.BatchSize = BatchSize;
+        options.L2Regularization = L2Regularization;
+        options.Dropout = Dropout;
+        options.Seed = seed;
+        return options;
+    }
+
+    // The shortest float literal that reads back as the same value.
+    private static string Literal(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using ScottPlot;
+
+namespace Backprop.MLNet.Comparison;
+
+/// <summary>
+/// Writes a comparison as <c>report.md</c> with three PNG plots beside it: the ranking metric per trainer with its
+/// standard deviation over the folds, Backprop's training and validation loss curves, and the search's trials.
+/// </summary>
+public static class ComparisonReport
+{
+    /// <summary>The leaderboard as rows of cells, the header first: rank, trainer, each metric (mean ± sd), train and score times.</summary>
+    public static IReadOnlyList<string[]> Leaderboard(ComparisonResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        string[] header = ["#", "Trainer", .. result.Metrics.Select(m => m.Name + (m.HigherIsBetter ? " ↑" : " ↓")), "Train s/fold", "Score µs/row"];
+        var rows = new List<string[]> { header };
+        int rank = 0;
+        foreach (var trainer in result.Trainers)
+        {
+            rows.Add(trainer.Error is not null
+                ? [ "–", trainer.Name, .. result.Metrics.Select(_ => "failed"), "–", "–" ]
+                : [ (++rank).ToString(CultureInfo.InvariantCulture), trainer.Name, .. trainer.Metrics.Select(m => m.Format(Digits(m.Mean))),
+                    trainer.MeanTrainSeconds.ToString("F2", CultureInfo.InvariantCulture),
+                    trainer.MeanScoreMicrosecondsPerRow.ToString("F1", CultureInfo.InvariantCulture) ]);
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Writes <c>report.md</c>, <c>metric.png</c>, <c>loss-curves.png</c> (when a Backprop trainer ran) and
+    /// <c>search.png</c> (when the search ran) into <paramref name="folder"/>, creating it.
+    /// </summary>
+    /// <param name="folder">Where to write.</param>
+    /// <param name="result">The comparison.</param>
+    /// <param name="title">The report's heading, e.g. the data file's name.</param>
+    /// <param name="featurization">Lines describing the data and its featurization (<see cref="TabularData.DescribeFeaturization"/>), or none.</param>
+    /// <param name="command">The command that reproduces the report, or <see langword="null"/>.</param>
+    /// <returns>The path of <c>report.md</c>.</returns>
+    public static string Write(string folder, ComparisonResult result, string title, IReadOnlyList<string>? featurization = null, string? command = null)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(folder);
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# {title}: trainers compared");
+        md.AppendLine();
+        md.AppendLine(
+            FormattableString.Invariant($"{result.NumberOfFolds}-fold cross-validation (seed {result.Seed}): every trainer fitted on the same folds with the same featurization, ") +
+            FormattableString.Invariant($"ranked by {result.Metrics[0].Name}. Mean ± standard deviation over the folds; times are per fold (fitting featurizer and trainer) ") +
+            "and per held-out row (featurizing and scoring).");
+        if (command is not null)
+        {
+            md.AppendLine();
+            md.AppendLine("Reproduce with:");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"    {command}");
+        }
+        if (featurization is { Count: > 0 })
+        {
+            md.AppendLine();
+            md.AppendLine("## Data and featurization");
+            md.AppendLine();
+            foreach (string line in featurization)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Leaderboard");
+        md.AppendLine();
+        var rows = Leaderboard(result);
+        md.AppendLine("| " + string.Join(" | ", rows[0]) + " |");
+        md.AppendLine("|" + string.Concat(rows[0].Select((_, i) => i < 2 ? "---|" : "---:|")));
+        foreach (var row in rows.Skip(1))
+            md.AppendLine("| " + string.Join(" | ", row) + " |");
+        foreach (var failed in result.Trainers.Where(t => t.Error is not null))
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{failed.Name} failed: {failed.Error}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"![{result.Metrics[0].Name} per trainer](metric.png)");
+        var offScale = OffScale(result);
+        if (offScale.Length > 0)
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"\nLeft off the plot, far below the rest: {string.Join(", ", offScale.Select(t => $"{t.Name} ({result.Metrics[0].Name} {t.Primary.Mean.ToString(Digits(t.Primary.Mean), CultureInfo.InvariantCulture)})"))}.");
+        WriteMetricPlot(Path.Combine(folder, "metric.png"), result);
+
+        if (WriteLossCurves(Path.Combine(folder, "loss-curves.png"), result))
+        {
+            md.AppendLine();
+            md.AppendLine("## Backprop's training");
+            md.AppendLine();
+            md.AppendLine("Training and validation loss per epoch on fold 1 (validation: the 20 % of the fold's training rows held out for early stopping).");
+            md.AppendLine();
+            md.AppendLine("![Loss curves](loss-curves.png)");
+        }
+
+        if (result.Search is { } search)
+        {
+            var tuned = result[ComparisonResult.TunedName];
+            var baseline = result.Trainers.FirstOrDefault(t => t.Name == "Backprop" && t.Error is null);
+            md.AppendLine();
+            md.AppendLine("## Hyperparameter search");
+            md.AppendLine();
+            md.AppendLine(
+                FormattableString.Invariant($"Random search with successive halving over the same folds: {search.Trials.Count} configurations in {search.Seconds:F0} s ") +
+                $"(stopped by the {search.StoppedBy}); configuration 1 is the defaults. Best: {search.Best.Describe()} — " +
+                $"{result.Metrics[0].Name} {tuned.Primary.Format(Digits(tuned.Primary.Mean))}" +
+                (baseline is not null ? $" against the defaults' {baseline.Primary.Format(Digits(baseline.Primary.Mean))}." : "."));
+            md.AppendLine("The folds that chose it also score it, so its figure is optimistic by the selection.");
+            md.AppendLine();
+            md.AppendLine("```csharp");
+            md.AppendLine(search.Best.ToCode(result.Task, result.LabelColumnName, result.FeatureColumnName, result.Seed));
+            md.AppendLine("```");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Trial | Configuration | Folds | {result.Metrics[0].Name} (mean over its folds) |");
+            md.AppendLine("|---:|---|---:|---:|");
+            foreach (var trial in search.Trials.OrderByDescending(t => t.Folds.Count).ThenByDescending(t => t.MeanPrimary).Take(15))
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {trial.Number} | {trial.Configuration.Describe()} | {trial.Folds.Count} | {trial.MeanPrimary:F4} |");
+            if (search.Trials.Count > 15)
+                md.AppendLine(CultureInfo.InvariantCulture, $"\n({search.Trials.Count - 15} more trials, stopped after fewer folds, not shown.)");
+            md.AppendLine();
+            md.AppendLine("![Search trials](search.png)");
+            WriteSearchPlot(Path.Combine(folder, "search.png"), result, search);
+        }
+
+        string path = Path.Combine(folder, "report.md");
+        File.WriteAllText(path, md.ToString());
+        return path;
+    }
+
+    private static string Digits(double value) => Math.Abs(value) >= 1000 ? "N0" : Math.Abs(value) >= 10 ? "F2" : "F3";
+
+    // Trainers whose ranking metric is far below the field's (a diverged linear model's R² of −4,000, say), which
+    // would squash every other bar into a line: left off the plot and named in the report.
+    private static TrainerResult[] OffScale(ComparisonResult result)
+    {
+        var means = result.Trainers.Where(t => t.Error is null).Select(t => t.Primary.Mean).Order().ToArray();
+        if (means.Length < 3)
+            return [];
+        double median = means[means.Length / 2], spread = Math.Max(means[^1] - median, 1e-3);
+        return result.Trainers.Where(t => t.Error is null && t.Primary.Mean < median - 10 * spread).ToArray();
+    }
+
+    private static void WriteMetricPlot(string path, ComparisonResult result)
+    {
+        var offScale = OffScale(result);
+        var trainers = result.Trainers.Where(t => t.Error is null && !offScale.Contains(t)).Reverse().ToArray();
+        var plot = new Plot();
+        var bars = trainers.Select((t, i) => new Bar
+        {
+            Position = i,
+            Value = t.Primary.Mean,
+            Error = t.Primary.StandardDeviation,
+            FillColor = t.Candidate.Backprop is not null ? Colors.OrangeRed : Colors.SteelBlue,
+        }).ToArray();
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.Horizontal = true;
+        plot.Axes.Left.SetTicks(trainers.Select((_, i) => (double)i).ToArray(), trainers.Select(t => t.Name).ToArray());
+        double low = trainers.Min(t => t.Primary.Mean - t.Primary.StandardDeviation);
+        double high = trainers.Max(t => t.Primary.Mean + t.Primary.StandardDeviation);
+        double pad = (high - low) * 0.1 + 1e-6;
+        plot.Axes.SetLimitsX(Math.Max(low - pad, Math.Min(0, low)), high + pad);
+        plot.Title($"{result.Metrics[0].Name}, mean ± sd over {result.NumberOfFolds} folds (Backprop in red)");
+        plot.XLabel(result.Metrics[0].Name);
+        plot.SavePng(path, 900, 120 + 42 * trainers.Length);
+    }
+
+    private static bool WriteLossCurves(string path, ComparisonResult result)
+    {
+        var curves = result.Trainers.Where(t => t.Error is null && t.Folds.Count > 0 && t.Folds[0].History is not null).ToArray();
+        if (curves.Length == 0)
+            return false;
+        TrainingPlots.SaveLossCurves(path, "Backprop loss per epoch, fold 1 (training dashed, best epoch marked)",
+            result.Task == PredictionTask.Regression ? "loss (on the standardised label)" : "cross-entropy",
+            curves.Select(t => LossCurve.From(t.Name, t.Folds[0].History!)));
+        return true;
+    }
+
+    private static void WriteSearchPlot(string path, ComparisonResult result, SearchResult search)
+    {
+        var plot = new Plot();
+        foreach (var group in search.Trials.GroupBy(t => t.Folds.Count).OrderBy(g => g.Key))
+        {
+            var points = plot.Add.ScatterPoints(group.Select(t => (double)t.Number).ToArray(), group.Select(t => t.MeanPrimary).ToArray());
+            points.LegendText = $"stopped after {group.Key} fold(s)";
+            points.MarkerSize = 4 + 2 * group.Key;
+        }
+        // Configurations that diverge would squash the others into a line.
+        var values = search.Trials.Select(t => t.MeanPrimary).Order().ToArray();
+        double floor = values[values.Length / 4];
+        double top = values[^1];
+        plot.Axes.SetLimitsY(floor - (top - floor) * 0.5, top + (top - floor) * 0.1 + 1e-6);
+        plot.Title($"Search trials: {result.Metrics[0].Name} over the folds each reached");
+        plot.XLabel("trial");
+        plot.YLabel(result.Metrics[0].Name);
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.SavePng(path, 900, 450);
+    }
+}

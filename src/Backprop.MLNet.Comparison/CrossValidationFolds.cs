@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.Comparison;
+
+/// <summary>
+/// The k folds every candidate is measured on — ML.NET's <c>CrossValidationSplit</c> with the comparison's seed, the
+/// split <c>CrossValidate</c> makes with the same seed — and the one way a candidate is fitted, scored and evaluated on
+/// a fold.
+/// </summary>
+internal sealed class CrossValidationFolds
+{
+    private readonly MLContext _ml;
+    private readonly IEstimator<ITransformer> _featurizer;
+    private readonly DataOperationsCatalog.TrainTestData[] _folds;
+
+    public CrossValidationFolds(MLContext ml, IDataView data, PredictionTask task, string labelColumnName, string featureColumnName,
+        IEstimator<ITransformer> featurizer, int numberOfFolds, int seed)
+    {
+        _ml = ml;
+        Task = task;
+        LabelColumnName = labelColumnName;
+        FeatureColumnName = featureColumnName;
+        _featurizer = featurizer;
+        Seed = seed;
+        _folds = ml.Data.CrossValidationSplit(data, numberOfFolds, seed: seed).ToArray();
+        Metrics = Metric.For(task);
+    }
+
+    public PredictionTask Task { get; }
+
+    public string LabelColumnName { get; }
+
+    public string FeatureColumnName { get; }
+
+    public int Seed { get; }
+
+    public int Count => _folds.Length;
+
+    public IReadOnlyList<Metric> Metrics { get; }
+
+    /// <summary>The pipeline a candidate is measured as: the featurizer, then the candidate's trainer.</summary>
+    public IEstimator<ITransformer> Pipeline(CandidateTrainer candidate)
+        => _featurizer.Append(candidate.Create(_ml, LabelColumnName, FeatureColumnName, Seed));
+
+    public FoldResult Evaluate(CandidateTrainer candidate, int fold, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var (train, test) = (_folds[fold].TrainSet, _folds[fold].TestSet);
+        var watch = Stopwatch.StartNew();
+        ITransformer model = Pipeline(candidate).Fit(train);
+        double trainSeconds = watch.Elapsed.TotalSeconds;
+
+        IDataView scored = model.Transform(test);
+        double scoreMicroseconds = TimeScoring(scored);
+
+        var history = (model as IEnumerable<ITransformer>)?.LastOrDefault() is IPredictionTransformer<IBackpropModelParameters> backprop
+            ? backprop.Model.History
+            : null;
+        return new FoldResult(fold, Measure(scored), trainSeconds, scoreMicroseconds, history);
+    }
+
+    // One untimed pass (first-call costs), then timed passes over the held-out rows until at least 2,000 rows and
+    // 20 ms; the median pass, so a garbage collection or a busy core in one pass does not decide the figure.
+    private double TimeScoring(IDataView scored)
+    {
+        long rows = ReadScores(scored);
+        if (rows == 0)
+            return double.NaN;
+        var passes = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (passes.Count < 3 || passes.Count * rows < 2000 || total.ElapsedMilliseconds < 20)
+        {
+            long start = Stopwatch.GetTimestamp();
+            ReadScores(scored);
+            passes.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / rows);
+        }
+        passes.Sort();
+        return passes[passes.Count / 2];
+    }
+
+    // Scoring is lazy in ML.NET: reading the Score column of every row is what makes it happen.
+    private long ReadScores(IDataView scored)
+    {
+        var score = scored.Schema["Score"];
+        using var cursor = scored.GetRowCursor([score]);
+        long rows = 0;
+        if (Task == PredictionTask.MulticlassClassification)
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(score);
+            VBuffer<float> value = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                rows++;
+            }
+        }
+        else
+        {
+            var getter = cursor.GetGetter<float>(score);
+            float value = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    private double[] Measure(IDataView scored)
+    {
+        switch (Task)
+        {
+            case PredictionTask.Regression:
+                var r = _ml.Regression.Evaluate(scored, LabelColumnName);
+                return [r.RSquared, r.RootMeanSquaredError, r.MeanAbsoluteError];
+            case PredictionTask.BinaryClassification when scored.Schema.GetColumnOrNull("Probability") is not null:
+                var b = _ml.BinaryClassification.Evaluate(scored, LabelColumnName);
+                return [b.AreaUnderRocCurve, b.Accuracy, b.F1Score, b.LogLoss];
+            case PredictionTask.BinaryClassification:
+                // An uncalibrated classifier (FastForest) has no probabilities, so no log-loss.
+                var u = _ml.BinaryClassification.EvaluateNonCalibrated(scored, LabelColumnName);
+                return [u.AreaUnderRocCurve, u.Accuracy, u.F1Score, double.NaN];
+            default:
+                var m = _ml.MulticlassClassification.Evaluate(scored, LabelColumnName);
+                return [m.MacroAccuracy, m.MicroAccuracy, m.LogLoss];
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using ScottPlot;
+
+namespace Backprop.MLNet.Comparison;
+
+/// <summary>PNG plots of Backprop's training histories.</summary>
+public static class TrainingPlots
+{
+    /// <summary>
+    /// Draws each curve's training loss (dashed) and validation loss (solid, where there is one) per epoch, one colour
+    /// per curve, marks each best epoch, and saves the plot as a PNG.
+    /// </summary>
+    /// <param name="path">The PNG file to write.</param>
+    /// <param name="title">The plot's title.</param>
+    /// <param name="yLabel">The loss's name, e.g. "squared error (standardised price)".</param>
+    /// <param name="curves">The named curves, e.g. <see cref="LossCurve.From"/> a model's <see cref="IBackpropModelParameters.History"/>.</param>
+    /// <param name="width">The width in pixels; default 900.</param>
+    /// <param name="height">The height in pixels; default 520.</param>
+    public static void SaveLossCurves(string path, string title, string yLabel, IEnumerable<LossCurve> curves,
+        int width = 900, int height = 520)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(curves);
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 0;
+        foreach (var (name, epochs, bestEpoch) in curves)
+        {
+            var color = palette.GetColor(i++);
+            var training = plot.Add.ScatterLine(epochs.Select(e => (double)e.Epoch).ToArray(), epochs.Select(e => e.TrainingLoss).ToArray());
+            training.LegendText = $"{name}: training";
+            training.Color = color;
+            training.LinePattern = LinePattern.Dashed;
+            var validated = epochs.Where(e => e.ValidationLoss.HasValue).ToArray();
+            if (validated.Length == 0)
+                continue;
+            var validation = plot.Add.ScatterLine(validated.Select(e => (double)e.Epoch).ToArray(), validated.Select(e => e.ValidationLoss!.Value).ToArray());
+            validation.LegendText = $"{name}: validation";
+            validation.Color = color;
+            if (bestEpoch is { } best && validated.FirstOrDefault(e => e.Epoch == best) is { } record)
+            {
+                var marker = plot.Add.Marker(best, record.ValidationLoss!.Value);
+                marker.Color = color;
+                marker.Size = 10;
+            }
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, width, height);
+    }
+}

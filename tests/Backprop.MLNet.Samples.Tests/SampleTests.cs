@@ -1,0 +1,50 @@
+namespace Backprop.MLNet.Samples.Tests;
+
+/// <summary>Runs the HousePrices and Classification samples as processes and checks the figures they report.</summary>
+public class SampleTests
+{
+    [Fact]
+    public void HousePrices_trains_beats_the_bars_reloads_identically_and_draws_the_loss_curves()
+    {
+        string output = SampleProcess.TempFolder();
+        var run = SampleProcess.Run("HousePrices", "--out", output).Succeeded();
+
+        var results = SampleProcess.ReadJson(Path.Combine(output, "results.json"));
+        var trainers = results.GetProperty("trainers").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t);
+        Assert.Equal(3, trainers.Count);
+        double backprop = trainers.Single(t => t.Key.StartsWith("Backprop", StringComparison.Ordinal)).Value.GetProperty("rSquared").GetDouble();
+        double sdca = trainers["SDCA"].GetProperty("rSquared").GetDouble();
+        // Measured 0.683 (SDCA 0.676, FastTree 0.603) on these 174 held-out homes.
+        Assert.True(backprop >= 0.65, $"Backprop R² {backprop:F3} on the held-out homes");
+        Assert.True(backprop >= sdca - 0.02, $"Backprop R² {backprop:F3}, SDCA {sdca:F3}");
+        Assert.Equal(results.GetProperty("testRows").GetInt64(), results.GetProperty("identicalAfterReload").GetInt64());
+        Assert.Equal("Refitted", results.GetProperty("stopReason").GetString());
+
+        // Bigger homes in the same street cost more.
+        var prices = results.GetProperty("examplePrices").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+        Assert.Equal(4, prices.Length);
+        Assert.True(prices.Zip(prices.Skip(1)).All(p => p.First < p.Second), string.Join(", ", prices));
+
+        SampleProcess.AssertPng(Path.Combine(output, "loss-curves.png"));
+        Assert.Contains("held-out homes", run.Output);
+        Assert.Contains("training again on every row", run.Output);
+    }
+
+    [Fact]
+    public void Classification_sample_reaches_its_bars_on_both_tasks_and_reloads_identically()
+    {
+        string output = SampleProcess.TempFolder();
+        SampleProcess.Run("Classification", "--out", output).Succeeded();
+
+        var results = SampleProcess.ReadJson(Path.Combine(output, "results.json"));
+        var binary = results.GetProperty("binary").EnumerateArray().First(t => t.GetProperty("name").GetString() == "Backprop");
+        var multiclass = results.GetProperty("multiclass").EnumerateArray().First(t => t.GetProperty("name").GetString() == "Backprop");
+        // Measured: AUC 0.997, accuracy 0.991 on 108 tumours; macro accuracy 0.978 on 358 digits.
+        Assert.True(binary.GetProperty("auc").GetDouble() >= 0.99, binary.ToString());
+        Assert.True(binary.GetProperty("accuracy").GetDouble() >= 0.95, binary.ToString());
+        Assert.True(multiclass.GetProperty("macroAccuracy").GetDouble() >= 0.96, multiclass.ToString());
+        Assert.Equal(results.GetProperty("cancerTestRows").GetInt32(), results.GetProperty("cancerIdenticalAfterReload").GetInt32());
+        Assert.Equal(results.GetProperty("digitsTestRows").GetInt32(), results.GetProperty("digitsIdenticalAfterReload").GetInt32());
+        SampleProcess.AssertPng(Path.Combine(output, "loss-curves.png"));
+    }
+}
