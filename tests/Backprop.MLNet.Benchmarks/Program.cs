@@ -2,9 +2,9 @@ using System.CommandLine;
 using Backprop.MLNet.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `throughput` and `generate-w1` are commands of their own; anything else goes to BenchmarkDotNet's switcher
+// `throughput`, `time-to-quality` and `generate-w1` are commands of their own; anything else goes to BenchmarkDotNet's switcher
 // (for example `--filter *Gemm*`).
-if (args.Length == 0 || (args[0] != "throughput" && args[0] != "generate-w1"))
+if (args.Length == 0 || (args[0] != "throughput" && args[0] != "generate-w1" && args[0] != "time-to-quality"))
 {
     BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
     return 0;
@@ -19,14 +19,17 @@ var batch = new Option<int>("--batch") { Description = "Rows per mini-batch", De
 var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 10 };
 var rate = new Option<float>("--lr") { Description = "Adam's learning rate", DefaultValueFactory = _ => 0.001f };
 var threads = new Option<int?>("--threads") { Description = "The most threads; default all" };
+var l2 = new Option<float>("--l2") { Description = "L2 penalty on the weights (scikit-learn's MLPRegressor defaults to 0.0001)", DefaultValueFactory = _ => 0f };
+var passes = new Option<int>("--passes") { Description = "Train this many times (the same model) and report the median", DefaultValueFactory = _ => 1 };
 var throughput = new Command("throughput", "Train the engine on CSV files and print samples/s, the final loss and the test metric")
 {
-    train, test, label, task, hidden, batch, epochs, rate, threads,
+    train, test, label, task, hidden, batch, epochs, rate, threads, l2, passes,
 };
 throughput.SetAction(result => ThroughputCommand.Run(new ThroughputCommand.Settings(
     result.GetValue(train)!, result.GetValue(test)!, result.GetValue(label)!, result.GetValue(task)!,
     result.GetValue(hidden)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray(),
-    result.GetValue(batch), result.GetValue(epochs), result.GetValue(rate), result.GetValue(threads)), Console.Out));
+    result.GetValue(batch), result.GetValue(epochs), result.GetValue(rate), result.GetValue(threads), result.GetValue(l2),
+    result.GetValue(passes)), Console.Out));
 
 var output = new Option<string>("--out") { Description = "The folder to write train.csv and test.csv into", Required = true };
 var generate = new Command("generate-w1", "Write workload W1 (shared/BENCHMARKS.md): 100,000 training and 20,000 test rows, x0..x63, y") { output };
@@ -36,5 +39,16 @@ generate.SetAction(result =>
     return 0;
 });
 
-var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands") { throughput, generate };
+var ttqTrain = new Option<string>("--train") { Description = "Training CSV with a header; every column but the label is a float feature", Required = true };
+var ttqTest = new Option<string>("--test") { Description = "Test CSV with the same columns", Required = true };
+var ttqLabel = new Option<string>("--label") { Description = "The label column (a number)", DefaultValueFactory = _ => "y" };
+var ttqPasses = new Option<int>("--passes") { Description = "Fits per trainer; the median is reported", DefaultValueFactory = _ => 1 };
+var timeToQuality = new Command("time-to-quality", "Backprop beside ML.NET's FastTree, LightGbm and SDCA on the same files: fit time and test R²")
+{
+    ttqTrain, ttqTest, ttqLabel, ttqPasses,
+};
+timeToQuality.SetAction(result => TimeToQualityCommand.Run(new TimeToQualityCommand.Settings(
+    result.GetValue(ttqTrain)!, result.GetValue(ttqTest)!, result.GetValue(ttqLabel)!, result.GetValue(ttqPasses)), Console.Out));
+
+var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands") { throughput, timeToQuality, generate };
 return root.Parse(args).Invoke();

@@ -42,16 +42,39 @@ public sealed partial class BenchmarkCommandTests : IDisposable
         string train = WriteCsv("train.csv", 3000, seed: 1), test = WriteCsv("test.csv", 1000, seed: 2);
         var output = new StringWriter();
 
-        int exit = ThroughputCommand.Run(new ThroughputCommand.Settings(train, test, "y", "regression", [32, 16], 64, 15, 0.003f, 1), output);
+        int exit = ThroughputCommand.Run(new ThroughputCommand.Settings(train, test, "y", "regression", [32, 16], 64, 15, 0.003f, 1,
+            L2Regularization: 1e-4f, Passes: 2), output);
 
         Assert.Equal(0, exit);
-        string last = output.ToString().TrimEnd().Split('\n')[^1];
+        string[] lines = output.ToString().TrimEnd().Split('\n');
+        Assert.Equal(2, lines.Count(l => l.StartsWith("pass ", StringComparison.Ordinal)));
+        Assert.Contains("L2 0.0001", lines[0]);
+        string last = lines[^1];
         Match result = ResultLine().Match(last);
         Assert.True(result.Success, last);
         Assert.True(double.Parse(result.Groups["rate"].Value, CultureInfo.InvariantCulture) > 0);
         // 3,000 rows of W1 through a small network: well above what the linear part explains (about a third of the
         // variance), below the 0.997 ceiling.
         Assert.InRange(double.Parse(result.Groups["r2"].Value, CultureInfo.InvariantCulture), 0.5, 0.997);
+    }
+
+    [Fact]
+    public void Time_to_quality_fits_every_trainer_on_the_files_and_reports_its_time_and_R2()
+    {
+        string train = WriteCsv("train.csv", 10_000, seed: 1), test = WriteCsv("test.csv", 1000, seed: 2);
+        var output = new StringWriter();
+
+        int exit = TimeToQualityCommand.Run(new TimeToQualityCommand.Settings(train, test, "y", Passes: 1), output);
+
+        Assert.Equal(0, exit);
+        var results = output.ToString().Split('\n').Select(l => TimeToQualityLine().Match(l.TrimEnd())).Where(m => m.Success)
+            .ToDictionary(m => m.Groups["trainer"].Value, m => double.Parse(m.Groups["r2"].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(5, results.Count);
+        Assert.Contains("FastTree", results.Keys);
+        Assert.Contains("SDCA", results.Keys);
+        // W1's linear part explains about a third of the variance (SDCA's ceiling); the network must see the rest.
+        Assert.InRange(results["SDCA"], 0.2, 0.5);
+        Assert.True(results["Backprop, defaults (early stopping)"] > results["SDCA"] + 0.2, string.Join(", ", results));
     }
 
     [Fact]
@@ -80,6 +103,9 @@ public sealed partial class BenchmarkCommandTests : IDisposable
                 .Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "," + y[i].ToString("R", CultureInfo.InvariantCulture));
         return path;
     }
+
+    [GeneratedRegex(@"^RESULT trainer=""(?<trainer>[^""]+)"" train_seconds=[\d.]+ test_r2=(?<r2>-?[\d.]+)$")]
+    private static partial Regex TimeToQualityLine();
 
     [GeneratedRegex(@"^RESULT samples_per_s=(?<rate>\d+) train_seconds=[\d.]+ final_loss=\S+ test_r2=(?<r2>-?[\d.]+)$")]
     private static partial Regex ResultLine();

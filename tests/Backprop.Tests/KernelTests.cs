@@ -162,4 +162,119 @@ public class KernelTests
         Assert.Equal(1f, ActivationKernels.Sigmoid(200f));
         Assert.Equal(0f, ActivationKernels.Sigmoid(-200f));
     }
+
+    public static TheoryData<string, bool, bool> OneColumnVariants()
+    {
+        var data = new TheoryData<string, bool, bool>();
+        foreach (string path in new[] { nameof(GemmPath.Vector512), nameof(GemmPath.Vector256), nameof(GemmPath.Scalar) })
+            foreach (bool transposeA in new[] { false, true })
+                foreach (bool accumulate in new[] { false, true })
+                    data.Add(path, transposeA, accumulate);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(OneColumnVariants))]
+    public void One_column_products_equal_the_tiled_products_first_column_bit_for_bit(string pathName, bool transposeA, bool accumulate)
+    {
+        // 37 rows: two blocks of 16 and a partial one. Each element of C is its own chain of fused multiply-adds, so the
+        // matrix–vector route must give exactly what the tiles give for the same column of a wider product.
+        var path = Enum.Parse<GemmPath>(pathName);
+        const int m = 37, k = 29;
+        var random = new Random(7);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] column = Enumerable.Range(0, k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] start = Enumerable.Range(0, m).Select(i => 0.5f * (i % 3)).ToArray();
+
+        float[] c = start.ToArray();
+        MatrixMultiply.Multiply(a, transposeA, column, false, c, m, 1, k, accumulate, maxThreads: 1, path);
+
+        // The same column beside a second one (k×2, row-major), through the tiles.
+        float[] b2 = Enumerable.Range(0, 2 * k).Select(i => i % 2 == 0 ? column[i / 2] : 1f).ToArray();
+        float[] c2 = Enumerable.Range(0, 2 * m).Select(i => i % 2 == 0 ? start[i / 2] : 0f).ToArray();
+        MatrixMultiply.Multiply(a, transposeA, b2, false, c2, m, 2, k, accumulate, maxThreads: 1, path);
+        Assert.Equal(Enumerable.Range(0, m).Select(i => c2[2 * i]), c);
+
+        // The transposed B (1×k) is the same vector.
+        float[] t = start.ToArray();
+        MatrixMultiply.Multiply(a, transposeA, column, true, t, m, 1, k, accumulate, maxThreads: 1, path);
+        Assert.Equal(c, t);
+
+        for (int i = 0; i < m; i++)
+        {
+            double expected = accumulate ? start[i] : 0;
+            for (int p = 0; p < k; p++)
+                expected += (double)(transposeA ? a[p * m + i] : a[i * k + p]) * column[p];
+            Assert.Equal(expected, c[i], 1e-5);
+        }
+    }
+
+    [Fact]
+    public void Row_vector_ops_on_one_column_add_in_row_order()
+    {
+        float[] matrix = [1e8f, 1f, -1e8f, 1f];
+        float[] sum = [0f];
+        RowVectorOps.SumRows(matrix, 4, sum, accumulate: false);
+        Assert.Equal(((1e8f + 1f) + -1e8f) + 1f, sum[0]);
+        RowVectorOps.AddToEachRow(matrix, 4, [2f]);
+        Assert.Equal([1e8f + 2f, 3f, -1e8f + 2f, 3f], matrix);
+    }
+
+    // Mixed signs, zeros of both signs and NaN, over a length that leaves a tail after whole vectors.
+    private static float[] PreActivations() =>
+        Enumerable.Range(0, 37).Select(i => i % 7 == 0 ? float.NaN : i % 5 == 0 ? (i % 2 == 0 ? 0f : -0f) : (i % 3 - 1) * (0.3f + i)).ToArray();
+
+    [Fact]
+    public void ReLU_and_leaky_ReLU_backward_keep_the_gradient_only_where_z_is_positive()
+    {
+        float[] z = PreActivations();
+        float[] incoming = Enumerable.Range(0, z.Length).Select(i => 1f + i).ToArray();
+
+        float[] relu = incoming.ToArray();
+        ActivationKernels.ReluBackward(z, relu);
+        float[] leaky = incoming.ToArray();
+        ActivationKernels.LeakyReluBackward(z, leaky, 0.1f);
+
+        for (int i = 0; i < z.Length; i++)
+        {
+            Assert.Equal(z[i] > 0f ? incoming[i] : 0f, relu[i]);
+            Assert.Equal(z[i] > 0f ? incoming[i] : incoming[i] * 0.1f, leaky[i]);
+        }
+    }
+
+    [Fact]
+    public void The_vectorised_Adam_update_rounds_exactly_as_the_scalar_formula()
+    {
+        const int length = 37;
+        var random = new Random(8);
+        float[] parameters = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] expected = parameters.ToArray();
+        float[] m = new float[length], v = new float[length], mRef = new float[length], vRef = new float[length];
+        for (int step = 1; step <= 3; step++)
+        {
+            float[] gradient = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            OptimizerKernels.AdamUpdate(parameters, gradient, m, v, 0.9f, 0.999f, 0.01f, 0.05f, 1e-8f);
+            for (int i = 0; i < length; i++)
+            {
+                float g = gradient[i];
+                mRef[i] = 0.9f * mRef[i] + (1f - 0.9f) * g;
+                vRef[i] = 0.999f * vRef[i] + (1f - 0.999f) * g * g;
+                expected[i] -= 0.01f * mRef[i] / (MathF.Sqrt(vRef[i]) / 0.05f + 1e-8f);
+            }
+            Assert.Equal(expected, parameters);
+            Assert.Equal(mRef, m);
+            Assert.Equal(vRef, v);
+        }
+    }
+
+    [Fact]
+    public void The_sum_of_squares_is_a_double_that_float_squares_cannot_overflow()
+    {
+        float[] values = Enumerable.Range(0, 37).Select(i => (i - 18) * 0.37f).ToArray();
+        double expected = values.Sum(x => (double)x * x);
+        Assert.Equal(expected, OptimizerKernels.SumOfSquares(values), 1e-12 * expected);
+
+        values[20] = 1e30f; // its square is far beyond float's range
+        Assert.Equal((double)1e30f * 1e30f, OptimizerKernels.SumOfSquares(values), 1e48);
+    }
 }

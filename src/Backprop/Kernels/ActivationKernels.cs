@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -13,9 +14,30 @@ internal static class ActivationKernels
 
     public static void Relu(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Max(z, 0f, a);
 
+    /// <summary>
+    /// Keeps the gradient where z &gt; 0 and zeroes it elsewhere (NaN included). Branch-free: with the signs of z mixed, as
+    /// in training, a branch per element mispredicts about half the time and costs several times the arithmetic.
+    /// </summary>
     public static void ReluBackward(ReadOnlySpan<float> z, Span<float> gradient)
     {
-        for (int i = 0; i < gradient.Length; i++)
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= gradient.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var mask = Vector512.GreaterThan(Vector512.Create(z.Slice(i, Vector512<float>.Count)), Vector512<float>.Zero);
+                (mask & Vector512.Create((ReadOnlySpan<float>)gradient.Slice(i, Vector512<float>.Count))).CopyTo(gradient.Slice(i));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= gradient.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var mask = Vector256.GreaterThan(Vector256.Create(z.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero);
+                (mask & Vector256.Create((ReadOnlySpan<float>)gradient.Slice(i, Vector256<float>.Count))).CopyTo(gradient.Slice(i));
+            }
+        }
+        for (; i < gradient.Length; i++)
             if (!(z[i] > 0f))
                 gradient[i] = 0f;
     }
@@ -26,9 +48,29 @@ internal static class ActivationKernels
             a[i] = z[i] > 0f ? z[i] : negativeSlope * z[i];
     }
 
+    /// <summary>Keeps the gradient where z &gt; 0 and scales it by the slope elsewhere; branch-free like <see cref="ReluBackward"/>.</summary>
     public static void LeakyReluBackward(ReadOnlySpan<float> z, Span<float> gradient, float negativeSlope)
     {
-        for (int i = 0; i < gradient.Length; i++)
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= gradient.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var g = Vector512.Create((ReadOnlySpan<float>)gradient.Slice(i, Vector512<float>.Count));
+                var mask = Vector512.GreaterThan(Vector512.Create(z.Slice(i, Vector512<float>.Count)), Vector512<float>.Zero);
+                Vector512.ConditionalSelect(mask, g, g * negativeSlope).CopyTo(gradient.Slice(i));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= gradient.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var g = Vector256.Create((ReadOnlySpan<float>)gradient.Slice(i, Vector256<float>.Count));
+                var mask = Vector256.GreaterThan(Vector256.Create(z.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero);
+                Vector256.ConditionalSelect(mask, g, g * negativeSlope).CopyTo(gradient.Slice(i));
+            }
+        }
+        for (; i < gradient.Length; i++)
             if (!(z[i] > 0f))
                 gradient[i] *= negativeSlope;
     }

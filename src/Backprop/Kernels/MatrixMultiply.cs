@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -61,6 +62,11 @@ internal static class MatrixMultiply
 
         if (path == GemmPath.Best)
             path = GemmPaths.Best;
+        if (n == 1)
+        {
+            MultiplyOneColumn(a, transposeA, b, c, m, k, accumulate, path);
+            return;
+        }
         (int rows, int columns) = GemmPaths.Tile(path);
         if (m < rows && !transposeB)
         {
@@ -133,6 +139,88 @@ internal static class MatrixMultiply
                 float aip = transposeA ? a[p * m + i] : a[i * k + p];
                 TensorPrimitives.FusedMultiplyAdd(b.Slice(p * n, n), aip, row, row);
             }
+        }
+    }
+
+    /// <summary>Rows of C a one-column product computes side by side: one 512-bit vector, two 256-bit ones.</summary>
+    private const int OneColumnBlock = 16;
+
+    /// <summary>
+    /// A one-column C, a matrix–vector product (a regression or binary network's output layer and its weight gradient):
+    /// the tiles would pad B to a whole panel and multiply zeros. Each element of C is still one chain of fused
+    /// multiply-adds over k in order, so the result is the tiles' bit for bit. A stored transposed is read as it is,
+    /// a row of C per lane; stored row-major it is packed 16 rows at a time into slivers, as the tiles pack it.
+    /// (B, k×1 or 1×k, is the same contiguous vector either way.)
+    /// </summary>
+    private static unsafe void MultiplyOneColumn(ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, Span<float> c,
+        int m, int k, bool accumulate, GemmPath path)
+    {
+        Span<float> column = c[..m];
+        if (!accumulate)
+            column.Clear();
+        if (transposeA)
+        {
+            // Column p of op(A) is row p of the stored A.
+            for (int p = 0; p < k; p++)
+                TensorPrimitives.FusedMultiplyAdd(a.Slice(p * m, m), b[p], column, column);
+            return;
+        }
+
+        float[] packed = ArrayPool<float>.Shared.Rent(OneColumnBlock * k);
+        try
+        {
+            float* acc = stackalloc float[OneColumnBlock];
+            fixed (float* pa = a, pb = b, pc = c, sliver = packed)
+            {
+                for (int i0 = 0; i0 < m; i0 += OneColumnBlock)
+                {
+                    int count = Math.Min(OneColumnBlock, m - i0);
+                    Pack(pa + (long)i0 * k, k, 1, count, k, OneColumnBlock, sliver);
+                    for (int l = 0; l < OneColumnBlock; l++)
+                        acc[l] = l < count ? pc[i0 + l] : 0f;
+                    OneColumnChains(path, sliver, pb, k, acc);
+                    for (int l = 0; l < count; l++)
+                        pc[i0 + l] = acc[l];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packed);
+        }
+    }
+
+    // acc[l] = fma(sliver[p·16 + l], b[p], acc[l]) for p in order, 16 lanes at the path's vector width.
+    private static unsafe void OneColumnChains(GemmPath path, float* sliver, float* b, int k, float* acc)
+    {
+        switch (path)
+        {
+            case GemmPath.Vector512:
+            {
+                var sum = Vector512.Load(acc);
+                for (int p = 0; p < k; p++)
+                    sum = Vector512.FusedMultiplyAdd(Vector512.Load(sliver + p * OneColumnBlock), Vector512.Create(b[p]), sum);
+                sum.Store(acc);
+                break;
+            }
+            case GemmPath.Vector256:
+            {
+                Vector256<float> low = Vector256.Load(acc), high = Vector256.Load(acc + 8);
+                for (int p = 0; p < k; p++)
+                {
+                    var bp = Vector256.Create(b[p]);
+                    low = Vector256.FusedMultiplyAdd(Vector256.Load(sliver + p * OneColumnBlock), bp, low);
+                    high = Vector256.FusedMultiplyAdd(Vector256.Load(sliver + p * OneColumnBlock + 8), bp, high);
+                }
+                low.Store(acc);
+                high.Store(acc + 8);
+                break;
+            }
+            default:
+                for (int p = 0; p < k; p++)
+                    for (int l = 0; l < OneColumnBlock; l++)
+                        acc[l] = MathF.FusedMultiplyAdd(sliver[p * OneColumnBlock + l], b[p], acc[l]);
+                break;
         }
     }
 

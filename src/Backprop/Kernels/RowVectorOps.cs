@@ -9,6 +9,11 @@ internal static class RowVectorOps
     public static void AddToEachRow(Span<float> matrix, int rows, ReadOnlySpan<float> vector)
     {
         int width = vector.Length;
+        if (width == 1)
+        {
+            TensorPrimitives.Add(matrix[..rows], vector[0], matrix[..rows]);
+            return;
+        }
         for (int r = 0; r < rows; r++)
         {
             Span<float> row = matrix.Slice(r * width, width);
@@ -25,6 +30,15 @@ internal static class RowVectorOps
         int width = destination.Length;
         if (!accumulate)
             destination.Clear();
+        if (width == 1)
+        {
+            // A one-output layer's bias: the same additions in order, without a call per row.
+            float sum = destination[0];
+            for (int r = 0; r < rows; r++)
+                sum += matrix[r];
+            destination[0] = sum;
+            return;
+        }
         for (int r = 0; r < rows; r++)
             TensorPrimitives.Add(destination, matrix.Slice(r * width, width), destination);
     }

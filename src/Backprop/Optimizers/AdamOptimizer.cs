@@ -64,14 +64,6 @@ internal readonly record struct AdamHyperparameters
         float correction2 = (float)(1.0 - Math.Pow(Beta2, step));
         float stepSize = learningRate / correction1;
         float rootCorrection2 = MathF.Sqrt(correction2);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            float g = gradient[i];
-            float mi = Beta1 * m[i] + (1f - Beta1) * g;
-            float vi = Beta2 * v[i] + (1f - Beta2) * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            parameters[i] -= stepSize * mi / (MathF.Sqrt(vi) / rootCorrection2 + Epsilon);
-        }
+        Kernels.OptimizerKernels.AdamUpdate(parameters, gradient, m, v, Beta1, Beta2, stepSize, rootCorrection2, Epsilon);
     }
 }

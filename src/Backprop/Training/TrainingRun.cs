@@ -205,7 +205,7 @@ internal sealed class TrainingRun
             lossSum += batchLoss;
             weightSum += batchWeight;
 
-            _objective.Penalty(parameters, gradient);
+            _objective.AddPenaltyGradient(parameters, gradient);
             ClipGradient(gradient, epoch, batch);
             if (_weightDecay > 0f)
                 DecayWeights(parameters, rate * _weightDecay);
@@ -277,9 +277,7 @@ internal sealed class TrainingRun
 
     private void ClipGradient(float[] gradient, int epoch, int batch)
     {
-        double squares = 0;
-        foreach (float g in gradient)
-            squares += (double)g * g;
+        double squares = Kernels.OptimizerKernels.SumOfSquares(gradient);
         if (!double.IsFinite(squares))
             throw new TrainingDivergedException(
                 $"Training diverged: the gradient became non-finite in epoch {epoch + 1}, batch {batch + 1}. {DivergenceAdvice()}");
