@@ -9,7 +9,7 @@ namespace Backprop.MLNet.Comparison;
 /// every fold wins, by the task's ranking metric.
 /// </summary>
 /// <remarks>
-/// The space: hidden layers from one layer of 32 to three layers of 256-128-64; ReLU, Tanh or GELU; learning rate
+/// The space: hidden layers from one layer of 32 to three layers of 256-128-64; ReLU (half the draws), Tanh or GELU; learning rate
 /// log-uniform in [1e-4, 1e-2]; batch 16 to 256; L2 log-uniform in [1e-5, 0.3]; dropout 0 (half the draws), 0.1, 0.2
 /// or 0.3. The folds that rank the configurations also measure the winner, so its score is optimistic by the
 /// selection: compare it with the other trainers knowing that.

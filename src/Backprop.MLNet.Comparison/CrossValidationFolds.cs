@@ -81,30 +81,21 @@ internal sealed class CrossValidationFolds
     }
 
     // Scoring is lazy in ML.NET: reading the Score column of every row is what makes it happen.
-    private long ReadScores(IDataView scored)
+    private long ReadScores(IDataView scored) => Task == PredictionTask.MulticlassClassification
+        ? ReadEvery<VBuffer<float>>(scored, "Score")
+        : ReadEvery<float>(scored, "Score");
+
+    private static long ReadEvery<T>(IDataView data, string columnName)
     {
-        var score = scored.Schema["Score"];
-        using var cursor = scored.GetRowCursor([score]);
+        var column = data.Schema[columnName];
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<T>(column);
+        T value = default!;
         long rows = 0;
-        if (Task == PredictionTask.MulticlassClassification)
+        while (cursor.MoveNext())
         {
-            var getter = cursor.GetGetter<VBuffer<float>>(score);
-            VBuffer<float> value = default;
-            while (cursor.MoveNext())
-            {
-                getter(ref value);
-                rows++;
-            }
-        }
-        else
-        {
-            var getter = cursor.GetGetter<float>(score);
-            float value = 0;
-            while (cursor.MoveNext())
-            {
-                getter(ref value);
-                rows++;
-            }
+            getter(ref value);
+            rows++;
         }
         return rows;
     }

@@ -177,8 +177,9 @@ public class KernelTests
     [MemberData(nameof(OneColumnVariants))]
     public void One_column_products_equal_the_tiled_products_first_column_bit_for_bit(string pathName, bool transposeA, bool accumulate)
     {
-        // 37 rows: two blocks of 16 and a partial one. Each element of C is its own chain of fused multiply-adds, so the
-        // matrix–vector route must give exactly what the tiles give for the same column of a wider product.
+        // 37 rows: four groups of eight interleaved chains and five single ones. Each element of C is its own chain of
+        // fused multiply-adds, so the matrix–vector route must give exactly what the tiles give for the same column of
+        // a wider product.
         var path = Enum.Parse<GemmPath>(pathName);
         const int m = 37, k = 29;
         var random = new Random(7);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -64,7 +63,7 @@ internal static class MatrixMultiply
             path = GemmPaths.Best;
         if (n == 1)
         {
-            MultiplyOneColumn(a, transposeA, b, c, m, k, accumulate, path);
+            MultiplyOneColumn(a, transposeA, b, c, m, k, accumulate);
             return;
         }
         (int rows, int columns) = GemmPaths.Tile(path);
@@ -142,18 +141,15 @@ internal static class MatrixMultiply
         }
     }
 
-    /// <summary>Rows of C a one-column product computes side by side: one 512-bit vector, two 256-bit ones.</summary>
-    private const int OneColumnBlock = 16;
-
     /// <summary>
     /// A one-column C, a matrix–vector product (a regression or binary network's output layer and its weight gradient):
     /// the tiles would pad B to a whole panel and multiply zeros. Each element of C is still one chain of fused
-    /// multiply-adds over k in order, so the result is the tiles' bit for bit. A stored transposed is read as it is,
-    /// a row of C per lane; stored row-major it is packed 16 rows at a time into slivers, as the tiles pack it.
+    /// multiply-adds over k in order, so the result is the tiles' bit for bit. A stored transposed is read as it is, a
+    /// row of C per vector lane; stored row-major, eight rows' chains run interleaved, each reading its own row.
     /// (B, k×1 or 1×k, is the same contiguous vector either way.)
     /// </summary>
     private static unsafe void MultiplyOneColumn(ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, Span<float> c,
-        int m, int k, bool accumulate, GemmPath path)
+        int m, int k, bool accumulate)
     {
         Span<float> column = c[..m];
         if (!accumulate)
@@ -166,61 +162,36 @@ internal static class MatrixMultiply
             return;
         }
 
-        float[] packed = ArrayPool<float>.Shared.Rent(OneColumnBlock * k);
-        try
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            float* acc = stackalloc float[OneColumnBlock];
-            fixed (float* pa = a, pb = b, pc = c, sliver = packed)
+            int i = 0;
+            // Eight independent chains keep both FMA units busy despite each chain's latency.
+            for (; i + 8 <= m; i += 8)
             {
-                for (int i0 = 0; i0 < m; i0 += OneColumnBlock)
-                {
-                    int count = Math.Min(OneColumnBlock, m - i0);
-                    Pack(pa + (long)i0 * k, k, 1, count, k, OneColumnBlock, sliver);
-                    for (int l = 0; l < OneColumnBlock; l++)
-                        acc[l] = l < count ? pc[i0 + l] : 0f;
-                    OneColumnChains(path, sliver, pb, k, acc);
-                    for (int l = 0; l < count; l++)
-                        pc[i0 + l] = acc[l];
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(packed);
-        }
-    }
-
-    // acc[l] = fma(sliver[p·16 + l], b[p], acc[l]) for p in order, 16 lanes at the path's vector width.
-    private static unsafe void OneColumnChains(GemmPath path, float* sliver, float* b, int k, float* acc)
-    {
-        switch (path)
-        {
-            case GemmPath.Vector512:
-            {
-                var sum = Vector512.Load(acc);
-                for (int p = 0; p < k; p++)
-                    sum = Vector512.FusedMultiplyAdd(Vector512.Load(sliver + p * OneColumnBlock), Vector512.Create(b[p]), sum);
-                sum.Store(acc);
-                break;
-            }
-            case GemmPath.Vector256:
-            {
-                Vector256<float> low = Vector256.Load(acc), high = Vector256.Load(acc + 8);
+                float* r0 = pa + (long)i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k, r4 = r3 + k, r5 = r4 + k, r6 = r5 + k, r7 = r6 + k;
+                float c0 = pc[i], c1 = pc[i + 1], c2 = pc[i + 2], c3 = pc[i + 3], c4 = pc[i + 4], c5 = pc[i + 5], c6 = pc[i + 6], c7 = pc[i + 7];
                 for (int p = 0; p < k; p++)
                 {
-                    var bp = Vector256.Create(b[p]);
-                    low = Vector256.FusedMultiplyAdd(Vector256.Load(sliver + p * OneColumnBlock), bp, low);
-                    high = Vector256.FusedMultiplyAdd(Vector256.Load(sliver + p * OneColumnBlock + 8), bp, high);
+                    float bp = pb[p];
+                    c0 = MathF.FusedMultiplyAdd(r0[p], bp, c0);
+                    c1 = MathF.FusedMultiplyAdd(r1[p], bp, c1);
+                    c2 = MathF.FusedMultiplyAdd(r2[p], bp, c2);
+                    c3 = MathF.FusedMultiplyAdd(r3[p], bp, c3);
+                    c4 = MathF.FusedMultiplyAdd(r4[p], bp, c4);
+                    c5 = MathF.FusedMultiplyAdd(r5[p], bp, c5);
+                    c6 = MathF.FusedMultiplyAdd(r6[p], bp, c6);
+                    c7 = MathF.FusedMultiplyAdd(r7[p], bp, c7);
                 }
-                low.Store(acc);
-                high.Store(acc + 8);
-                break;
+                pc[i] = c0; pc[i + 1] = c1; pc[i + 2] = c2; pc[i + 3] = c3; pc[i + 4] = c4; pc[i + 5] = c5; pc[i + 6] = c6; pc[i + 7] = c7;
             }
-            default:
+            for (; i < m; i++)
+            {
+                float* row = pa + (long)i * k;
+                float sum = pc[i];
                 for (int p = 0; p < k; p++)
-                    for (int l = 0; l < OneColumnBlock; l++)
-                        acc[l] = MathF.FusedMultiplyAdd(sliver[p * OneColumnBlock + l], b[p], acc[l]);
-                break;
+                    sum = MathF.FusedMultiplyAdd(row[p], pb[p], sum);
+                pc[i] = sum;
+            }
         }
     }
 
