@@ -34,6 +34,7 @@ internal sealed unsafe class Propagator
     private readonly int _threads;
     private readonly long _multiplyAddsPerRow;
     private readonly Action<int> _forwardHalf, _backwardHalf;
+    private readonly PairedWork _pair = new();
     private Stage _stage;
     private bool _dropoutApplied;
 
@@ -43,7 +44,7 @@ internal sealed unsafe class Propagator
         _threads = threads;
         for (int l = 0; l < layout.LayerCount; l++)
             _multiplyAddsPerRow += (long)layout.InputWidth(l) * layout.OutputWidth(l);
-        // Made once, so a parallel stage allocates no delegate.
+        // Made once, so a parallel stage allocates nothing.
         _forwardHalf = ForwardHalf;
         _backwardHalf = BackwardHalf;
         BatchCapacity = batchCapacity;
@@ -102,7 +103,7 @@ internal sealed unsafe class Propagator
             fixed (float* p = parameters)
             {
                 _stage = new Stage((nint)p, parameters.Length, 0, 0, rows, 0, false);
-                Parallel.For(0, 2, _forwardHalf);
+                _pair.Run(_forwardHalf);
             }
             return;
         }
@@ -125,7 +126,7 @@ internal sealed unsafe class Propagator
                 fixed (float* p = parameters, g = gradient)
                 {
                     _stage = new Stage((nint)p, parameters.Length, (nint)g, gradient.Length, rows, l, accumulate);
-                    Parallel.For(0, 2, _backwardHalf);
+                    _pair.Run(_backwardHalf);
                 }
                 continue;
             }
