@@ -15,10 +15,7 @@ using Samples;
 using Spectre.Console;
 
 var clock = Stopwatch.StartNew();
-if (Console.IsOutputRedirected)
-    AnsiConsole.Profile.Width = 120;
-string output = args.Length == 2 && args[0] == "--out" ? args[1] : Path.Combine("artifacts", "classification");
-Directory.CreateDirectory(output);
+string output = SampleStart.OutputFolder(args, "classification");
 var ml = new MLContext(seed: 1);
 
 // ---- Binary: breast cancer -------------------------------------------------------------------------------------

@@ -47,4 +47,15 @@ public class SampleTests
         Assert.Equal(results.GetProperty("digitsTestRows").GetInt32(), results.GetProperty("digitsIdenticalAfterReload").GetInt32());
         SampleProcess.AssertPng(Path.Combine(output, "loss-curves.png"));
     }
+
+    [Theory]
+    [InlineData("HousePrices")]
+    [InlineData("Classification")]
+    public void A_sample_given_an_unknown_argument_prints_its_usage_and_exits_with_2(string sample)
+    {
+        var run = SampleProcess.Run(sample, "--epochs", "5");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"usage: dotnet run --project samples/{sample} -c Release [-- --out folder]", run.Errors);
+    }
 }
