@@ -10,6 +10,8 @@ namespace Backprop;
 /// For layer l with input X (rows × in), weights W (in × out) and bias b:
 /// forward Z = X·W + b, A = f(Z), and with dropout the next layer sees A ⊙ M;
 /// backward ∂W = Xᵀ·∂Z, ∂b = Σ_rows ∂Z, ∂X = ∂Z·Wᵀ, and ∂Z_prev = ∂X ⊙ M ⊙ f′(Z_prev).
+/// A large step on two or more threads runs its forward pass as two row halves and each backward layer's ∂W beside
+/// the ∂Z it passes down (<see cref="PairedWork"/>); every value is computed exactly as on one thread.
 /// </remarks>
 internal sealed unsafe class Propagator
 {
