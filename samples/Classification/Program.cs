@@ -115,10 +115,10 @@ AnsiConsole.MarkupLine($"\nLoss curves: {Markup.Escape(plotPath)}. Finished in {
 static int SaveAndReload(MLContext ml, ITransformer model, DataOperationsCatalog.TrainTestData split, string path, string column)
 {
     ml.Model.Save(model, split.TrainSet.Schema, path);
-    var loaded = new MLContext().Model.Load(path, out _);
-    int identical = column == "Score" && model.Transform(split.TestSet).Schema[column].Type is VectorDataViewType
-        ? model.Transform(split.TestSet).GetColumn<float[]>(column).Zip(loaded.Transform(split.TestSet).GetColumn<float[]>(column)).Count(p => p.First.SequenceEqual(p.Second))
-        : model.Transform(split.TestSet).GetColumn<float>(column).Zip(loaded.Transform(split.TestSet).GetColumn<float>(column)).Count(p => p.First == p.Second);
+    IDataView before = model.Transform(split.TestSet), after = new MLContext().Model.Load(path, out _).Transform(split.TestSet);
+    int identical = before.Schema[column].Type is VectorDataViewType
+        ? before.GetColumn<float[]>(column).Zip(after.GetColumn<float[]>(column)).Count(p => p.First.SequenceEqual(p.Second))
+        : before.GetColumn<float>(column).Zip(after.GetColumn<float>(column)).Count(p => p.First == p.Second);
     AnsiConsole.MarkupLine($"Saved to {Markup.Escape(path)} and loaded into a fresh MLContext: {identical} held-out rows score identically.\n");
     return identical;
 }

@@ -82,7 +82,7 @@ public static class ComparisonReport
         if (offScale.Length > 0)
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"\nLeft off the plot, far below the rest: {string.Join(", ", offScale.Select(t => $"{t.Name} ({result.Metrics[0].Name} {t.Primary.Mean.ToString(Digits(t.Primary.Mean), CultureInfo.InvariantCulture)})"))}.");
-        WriteMetricPlot(Path.Combine(folder, "metric.png"), result);
+        WriteMetricPlot(Path.Combine(folder, "metric.png"), result, offScale);
 
         if (WriteLossCurves(Path.Combine(folder, "loss-curves.png"), result))
         {
@@ -141,9 +141,8 @@ public static class ComparisonReport
         return result.Trainers.Where(t => t.Error is null && t.Primary.Mean < median - 10 * spread).ToArray();
     }
 
-    private static void WriteMetricPlot(string path, ComparisonResult result)
+    private static void WriteMetricPlot(string path, ComparisonResult result, TrainerResult[] offScale)
     {
-        var offScale = OffScale(result);
         var trainers = result.Trainers.Where(t => t.Error is null && !offScale.Contains(t)).Reverse().ToArray();
         var plot = new Plot();
         var bars = trainers.Select((t, i) => new Bar

@@ -33,7 +33,6 @@ public sealed class TabularData
     private static readonly string[] MissingTokens = ["", "?", "NA", "N/A", "NaN", "null", "None"];
     private static readonly string[] PositiveTokens = ["1", "true", "yes", "y", "t", "positive", "pos"];
 
-    private readonly PredictionTask _task;
     private readonly bool _numericLabel;
 
     private TabularData(string path, string labelColumn, PredictionTask task, bool taskInferred, bool numericLabel, int rowCount,
@@ -42,7 +41,7 @@ public sealed class TabularData
     {
         Path = path;
         LabelColumn = labelColumn;
-        _task = task;
+        Task = task;
         TaskInferred = taskInferred;
         _numericLabel = numericLabel;
         RowCount = rowCount;
@@ -60,7 +59,7 @@ public sealed class TabularData
     public string LabelColumn { get; }
 
     /// <summary>The task: given, or inferred from the label (see <see cref="TaskInferred"/>).</summary>
-    public PredictionTask Task => _task;
+    public PredictionTask Task { get; }
 
     /// <summary>Whether <see cref="Task"/> was inferred from the label rather than given.</summary>
     public bool TaskInferred { get; }
