@@ -59,7 +59,7 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
     public IReadOnlyList<float>? FeatureMeans => Standardization?.Means;
 
     /// <inheritdoc/>
-    public IReadOnlyList<float>? FeatureDeviations => Standardization?.Deviations;
+    public IReadOnlyList<float>? FeatureScales => Standardization?.Scales;
 
     /// <inheritdoc/>
     public int FeatureCount => Network.InputCount;

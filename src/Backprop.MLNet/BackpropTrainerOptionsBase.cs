@@ -108,7 +108,9 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// <summary>
     /// Standardise each feature to mean 0 and deviation 1 on the training rows, inside the model, before the network;
     /// default <see langword="true"/>. ML.NET's <c>NormalizeMeanVariance</c> scales without centring by default, and
-    /// gradient descent trains slower and worse on un-centred inputs.
+    /// gradient descent trains slower and worse on un-centred inputs. A feature with only two values (a one-hot
+    /// indicator, a flag) is centred and divided by half the gap between them instead of by its deviation, so a rare
+    /// category is not magnified into a lever that fits its few rows (see <see cref="IBackpropModelParameters.FeatureScales"/>).
     /// </summary>
     public bool StandardizeFeatures = true;
 

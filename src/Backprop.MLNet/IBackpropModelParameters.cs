@@ -24,8 +24,12 @@ public interface IBackpropModelParameters
     /// </summary>
     IReadOnlyList<float>? FeatureMeans { get; }
 
-    /// <summary>The deviations the centred features are divided by, or <see langword="null"/> (see <see cref="FeatureMeans"/>).</summary>
-    IReadOnlyList<float>? FeatureDeviations { get; }
+    /// <summary>
+    /// What the centred features are divided by, or <see langword="null"/> (see <see cref="FeatureMeans"/>): each
+    /// feature's deviation on the training rows, or half the gap between the two values of a two-valued feature (a
+    /// one-hot indicator or a flag), so that a rare indicator is not blown up to the size of its rarity.
+    /// </summary>
+    IReadOnlyList<float>? FeatureScales { get; }
 
     /// <summary>The number of features the network reads.</summary>
     int FeatureCount { get; }

@@ -20,16 +20,16 @@ public class ClassificationBenchmarkTests(ITestOutputHelper output)
     public static TheoryData<string> MulticlassDatasets => ["iris", "wine", "digits_8x8", "fashion_mnist_test_2000"];
 
     // The issue asks, over the four binary sets, for AUC and accuracy within 0.005 of the better baseline on each,
-    // strictly above both baselines on at least two, and a log-loss no worse than theirs on at least three. The
-    // flags say where this test holds Backprop to the stricter two (measured: it beats both on ionosphere, banknote
-    // and adult, and its log-loss is the lowest everywhere but adult, where LBFGS's is 0.0008 bits lower).
-    private static (TabularDataset? Data, bool BeatsBoth, bool LowestLogLoss) Binary(string name) => name switch
+    // strictly above both baselines on at least two, and a log-loss no worse than theirs on at least three. This test
+    // holds Backprop to more, as measured: above both everywhere but breast cancer (AUC 0.0006 below LBFGS's there)
+    // and the lowest log-loss on all four.
+    private static (TabularDataset? Data, bool BeatsBoth) Binary(string name) => name switch
     {
-        "breast_cancer_wisconsin_diagnostic" => (TabularDataset.BreastCancer, false, true),
-        "ionosphere" => (TabularDataset.Shared("ionosphere.csv", "good", task: LabelTask.Binary), true, true),
-        "banknote_authentication" => (TabularDataset.Shared("banknote_authentication.csv", "class", task: LabelTask.Binary), true, true),
+        "breast_cancer_wisconsin_diagnostic" => (TabularDataset.BreastCancer, false),
+        "ionosphere" => (TabularDataset.Shared("ionosphere.csv", "good", task: LabelTask.Binary), true),
+        "banknote_authentication" => (TabularDataset.Shared("banknote_authentication.csv", "class", task: LabelTask.Binary), true),
         "adult_income" => (TabularDataset.Shared("adult_income.csv", "income_over_50k", task: LabelTask.Binary,
-            categorical: ["workclass", "education", "marital_status", "occupation", "relationship", "race", "sex", "native_country"]), false, false),
+            categorical: ["workclass", "education", "marital_status", "occupation", "relationship", "race", "sex", "native_country"]), true),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -56,7 +56,7 @@ public class ClassificationBenchmarkTests(ITestOutputHelper output)
     [MemberData(nameof(BinaryDatasets))]
     public void Default_Backprop_binary_classifier_against_the_linear_baselines(string name)
     {
-        var (dataset, beatsBoth, lowestLogLoss) = Binary(name);
+        var (dataset, beatsBoth) = Binary(name);
         Skip.If(dataset is null, TabularDataset.SharedMissing);
         var ml = new MLContext(seed: 1);
         var data = ml.Data.Cache(dataset.Load(ml));
@@ -86,8 +86,7 @@ public class ClassificationBenchmarkTests(ITestOutputHelper output)
         Assert.True(backprop.Accuracy >= bestAccuracy - BinaryTolerance, $"accuracy {backprop.Accuracy:F4} vs best baseline {bestAccuracy:F4}");
         if (beatsBoth)
             Assert.True(backprop.Auc > bestAuc && backprop.Accuracy > bestAccuracy, "Backprop should beat both baselines here");
-        if (lowestLogLoss)
-            Assert.True(backprop.LogLoss <= baselines.Min(b => b.LogLoss), $"log-loss {backprop.LogLoss:F4}");
+        Assert.True(backprop.LogLoss <= baselines.Min(b => b.LogLoss), $"log-loss {backprop.LogLoss:F4}");
     }
 
     [SkippableTheory]

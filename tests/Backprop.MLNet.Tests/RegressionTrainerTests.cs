@@ -61,6 +61,40 @@ public class RegressionTrainerTests
         Assert.Equal(parameters.FeatureCount, parameters.FeatureMeans!.Count);
     }
 
+    private sealed class FourFeatureRow
+    {
+        [VectorType(4)] public float[] Features { get; set; } = [];
+        public float Label { get; set; }
+    }
+
+    [Fact]
+    public void Two_valued_features_are_scaled_by_half_their_gap_and_the_others_by_their_deviation()
+    {
+        // Feature 0 continuous; 1 an indicator set in 1 row of 40; 2 a balanced 0/4 flag; 3 three-valued (0, 1, 2).
+        var rows = Enumerable.Range(0, 40).Select(i => new FourFeatureRow
+        {
+            Features = [i * 0.5f, i == 7 ? 1f : 0f, i % 2 == 0 ? 4f : 0f, i % 3],
+            Label = i,
+        }).ToArray();
+        var ml = new MLContext(seed: 1);
+        var options = new BackpropRegressionTrainer.Options { HiddenLayers = [4], NumberOfIterations = 1, EarlyStopping = false };
+        var model = ml.Regression.Trainers.Backprop(options).Fit(ml.Data.LoadFromEnumerable(rows)).Model;
+
+        static double Deviation(IEnumerable<float> values)
+        {
+            double[] v = values.Select(x => (double)x).ToArray();
+            double mean = v.Average();
+            return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
+        }
+        var scales = model.FeatureScales!;
+        Assert.Equal(Deviation(rows.Select(r => r.Features[0])), scales[0], 4);
+        // Its deviation would be √(1/40 · 39/40) ≈ 0.156, which would put the one set row at 6.2.
+        Assert.Equal(0.5, scales[1], 6);
+        Assert.Equal(2.0, scales[2], 6);
+        Assert.Equal(Deviation(rows.Select(r => r.Features[3])), scales[3], 4);
+        Assert.Equal(1f / 40, model.FeatureMeans![1], 6);
+    }
+
     [Fact]
     public void A_given_validation_set_is_used_instead_of_a_held_out_fraction()
     {

@@ -19,8 +19,8 @@ internal static class OnnxNetworkWriter
         {
             long[] shape = [1, network.InputCount];
             string means = ctx.AddInitializer(standardization.Means, shape, "BackpropFeatureMeans");
-            string deviations = ctx.AddInitializer(standardization.Deviations, shape, "BackpropFeatureDeviations");
-            x = Node(ctx, "Div", [Node(ctx, "Sub", [x, means], "BackpropCentred"), deviations], "BackpropStandardized");
+            string scales = ctx.AddInitializer(standardization.Scales, shape, "BackpropFeatureScales");
+            x = Node(ctx, "Div", [Node(ctx, "Sub", [x, means], "BackpropCentred"), scales], "BackpropStandardized");
         }
         for (int l = 0; l < network.Layers.Count; l++)
         {
