@@ -11,7 +11,7 @@ namespace Backprop.MLNet.Comparison;
 /// </summary>
 public sealed record BackpropConfiguration
 {
-    /// <summary>The hidden layers' widths, input side first; default { 128, 64 }.</summary>
+    /// <summary>The hidden layers' widths, input side first; default { 128, 64 } (the regression trainer's; see <see cref="DefaultFor"/>).</summary>
     public IReadOnlyList<int> HiddenLayers { get; init; } = [128, 64];
 
     /// <summary>The hidden layers' activation; default ReLU.</summary>
@@ -29,8 +29,44 @@ public sealed record BackpropConfiguration
     /// <summary>The dropout rate of the hidden units; default 0.</summary>
     public float Dropout { get; init; }
 
-    /// <summary>The trainers' defaults.</summary>
-    public static BackpropConfiguration Default { get; } = new();
+    /// <summary>The defaults of the task's trainer, read from its <c>Options</c> (the classifiers' network is one layer of 256).</summary>
+    public static BackpropConfiguration DefaultFor(PredictionTask task)
+    {
+        BackpropTrainerOptionsBase options = task switch
+        {
+            PredictionTask.Regression => new BackpropRegressionTrainer.Options(),
+            PredictionTask.BinaryClassification => new BackpropBinaryTrainer.Options(),
+            _ => new BackpropMulticlassTrainer.Options(),
+        };
+        return new BackpropConfiguration
+        {
+            HiddenLayers = options.HiddenLayers,
+            Activation = options.Activation.Kind,
+            LearningRate = options.LearningRate,
+            BatchSize = options.BatchSize,
+            L2Regularization = options.L2Regularization,
+            Dropout = options.Dropout,
+        };
+    }
+
+    /// <summary>Equal when every hyperparameter is, the layer widths compared element by element.</summary>
+    public bool Equals(BackpropConfiguration? other) => other is not null && HiddenLayers.SequenceEqual(other.HiddenLayers) &&
+        Activation == other.Activation && LearningRate == other.LearningRate && BatchSize == other.BatchSize &&
+        L2Regularization == other.L2Regularization && Dropout == other.Dropout;
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (int width in HiddenLayers)
+            hash.Add(width);
+        hash.Add(Activation);
+        hash.Add(LearningRate);
+        hash.Add(BatchSize);
+        hash.Add(L2Regularization);
+        hash.Add(Dropout);
+        return hash.ToHashCode();
+    }
 
     /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 0.001, dropout 0".</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,

@@ -69,7 +69,7 @@ internal sealed class BackpropSearch
             var bracket = new List<(int Number, BackpropConfiguration Configuration, List<FoldResult> Folds)>();
             while (bracket.Count < bracketSize && !OutOfTrials())
             {
-                var trial = (trials.Count + 1, trials.Count == 0 ? BackpropConfiguration.Default : Draw(random), new List<FoldResult>());
+                var trial = (trials.Count + 1, trials.Count == 0 ? BackpropConfiguration.DefaultFor(_folds.Task) : Draw(random), new List<FoldResult>());
                 trials.Add(trial);
                 bracket.Add(trial);
             }

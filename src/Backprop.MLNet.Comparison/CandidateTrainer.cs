@@ -54,7 +54,7 @@ public sealed class CandidateTrainer
     {
         var field = new List<CandidateTrainer>
         {
-            ForBackprop("Backprop", task, BackpropConfiguration.Default),
+            ForBackprop("Backprop", task, BackpropConfiguration.DefaultFor(task)),
             ForBackprop("Backprop [256], L2 0.01", task, new BackpropConfiguration { HiddenLayers = [256], L2Regularization = 0.01f }),
         };
         switch (task)

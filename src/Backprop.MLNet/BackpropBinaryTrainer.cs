@@ -35,6 +35,9 @@ public sealed class BackpropBinaryTrainer
     /// <summary>Options for <see cref="BackpropBinaryTrainer"/>.</summary>
     public sealed class Options : BackpropTrainerOptionsBase
     {
+        /// <summary>Creates the options with their defaults; a classifier's <see cref="BackpropTrainerOptionsBase.HiddenLayers"/> is { 256 }.</summary>
+        public Options() => HiddenLayers = [256];
+
         /// <summary>
         /// Scales the loss of positive (true) rows, for imbalanced data: about (negatives / positives) balances the
         /// classes (PyTorch's <c>pos_weight</c>); finite and positive; default 1. A weight other than 1 trades

@@ -59,7 +59,7 @@ public static class BackpropCatalog
     /// <param name="labelColumnName">The label column, Boolean; default "Label".</param>
     /// <param name="featureColumnName">The feature column, a known-size vector of Single; default "Features".</param>
     /// <param name="exampleWeightColumnName">An optional column of per-row weights, Single ≥ 0; default none.</param>
-    /// <param name="hiddenLayers">The width of each hidden layer, input side first; default { 128, 64 }.</param>
+    /// <param name="hiddenLayers">The width of each hidden layer, input side first; default { 256 }.</param>
     /// <param name="numberOfIterations">The most epochs; default 400.</param>
     /// <param name="learningRate">Adam's learning rate; default 0.001.</param>
     /// <param name="batchSize">Rows per mini-batch; default 64.</param>
@@ -101,7 +101,7 @@ public static class BackpropCatalog
     /// <param name="labelColumnName">The label column, a key; default "Label".</param>
     /// <param name="featureColumnName">The feature column, a known-size vector of Single; default "Features".</param>
     /// <param name="exampleWeightColumnName">An optional column of per-row weights, Single ≥ 0; default none.</param>
-    /// <param name="hiddenLayers">The width of each hidden layer, input side first; default { 128, 64 }.</param>
+    /// <param name="hiddenLayers">The width of each hidden layer, input side first; default { 256 }.</param>
     /// <param name="numberOfIterations">The most epochs; default 400.</param>
     /// <param name="learningRate">Adam's learning rate; default 0.001.</param>
     /// <param name="batchSize">Rows per mini-batch; default 64.</param>

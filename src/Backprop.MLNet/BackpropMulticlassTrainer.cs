@@ -34,6 +34,9 @@ public sealed class BackpropMulticlassTrainer
     /// <summary>Options for <see cref="BackpropMulticlassTrainer"/>.</summary>
     public sealed class Options : BackpropTrainerOptionsBase
     {
+        /// <summary>Creates the options with their defaults; a classifier's <see cref="BackpropTrainerOptionsBase.HiddenLayers"/> is { 256 }.</summary>
+        public Options() => HiddenLayers = [256];
+
         /// <summary>
         /// One weight per class (in key order) scaling the loss of that class's rows, for imbalanced data; each finite
         /// and 0 or more; default <see langword="null"/>: all 1.

@@ -8,14 +8,23 @@ namespace Backprop.MLNet;
 /// (<c>LabelColumnName</c> "Label", <c>FeatureColumnName</c> "Features", <c>ExampleWeightColumnName</c> none).
 /// </summary>
 /// <remarks>
-/// The defaults were chosen by 5-fold cross-validation on five real regression datasets (see the README): two ReLU
-/// layers of 128 and 64 units, Adam at 0.001 on batches of 64, L2 0.001, features and label standardised inside the
-/// model, and early stopping after 30 epochs without improvement on 20 % of the training rows held out (at most
-/// 400 epochs), keeping the best epoch's weights.
+/// The defaults were chosen by 5-fold cross-validation on the README's real datasets: ReLU layers of 128 and 64 units
+/// for regression and one of 256 for the classifiers, Adam at 0.001 on batches of 64, L2 0.001, features (and a
+/// regression label) standardised inside the model, and early stopping after 30 epochs without improvement on 20 % of
+/// the training rows held out (at most 400 epochs), keeping the best epoch's weights.
 /// </remarks>
 public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
 {
-    /// <summary>The width of each hidden layer, input side first; default { 128, 64 }. Empty gives a linear model (a GLM).</summary>
+    /// <summary>
+    /// The width of each hidden layer, input side first; default { 128, 64 } for regression and { 256 } for the
+    /// classifiers. Empty gives a linear model (a GLM).
+    /// </summary>
+    /// <remarks>
+    /// The classifiers' one wider layer scored higher on 5 folds on every classification set of the README where the
+    /// two differ (Fashion-MNIST macro accuracy 0.802 → 0.816, wine 0.977 → 0.985, breast-cancer accuracy
+    /// 0.975 → 0.982); on regression it lost R² on California housing and the power plant (0.799 → 0.780,
+    /// 0.9451 → 0.9436).
+    /// </remarks>
     public int[] HiddenLayers = [128, 64];
 
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>

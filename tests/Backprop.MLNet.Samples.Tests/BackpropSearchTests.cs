@@ -25,7 +25,8 @@ public class BackpropSearchTests
 
         Assert.Equal("trials", search.StoppedBy);
         Assert.Equal(9, search.Trials.Count);
-        Assert.Equal(BackpropConfiguration.Default, search.Trials[0].Configuration);
+        Assert.Equal(BackpropConfiguration.DefaultFor(PredictionTask.MulticlassClassification), search.Trials[0].Configuration);
+        Assert.Equal([256], search.Trials[0].Configuration.HiddenLayers);
         Assert.Equal([1, 1, 1, 1, 1, 1, 3, 3, 5], search.Trials.Select(t => t.Folds.Count).Order());
 
         // The winner is the best of those that reached every fold, and its folds are the tuned entry's.

@@ -21,8 +21,8 @@ public class ClassificationBenchmarkTests(ITestOutputHelper output)
 
     // The issue asks, over the four binary sets, for AUC and accuracy within 0.005 of the better baseline on each,
     // strictly above both baselines on at least two, and a log-loss no worse than theirs on at least three. This test
-    // holds Backprop to more, as measured: above both everywhere but breast cancer (AUC 0.0006 below LBFGS's there)
-    // and the lowest log-loss on all four.
+    // holds Backprop to more, as measured: above both on every set (breast cancer by only 0.0002 AUC, so not asserted
+    // there) and the lowest log-loss on all four.
     private static (TabularDataset? Data, bool BeatsBoth) Binary(string name) => name switch
     {
         "breast_cancer_wisconsin_diagnostic" => (TabularDataset.BreastCancer, false),
@@ -33,15 +33,15 @@ public class ClassificationBenchmarkTests(ITestOutputHelper output)
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
-    // The issue asks for a macro accuracy at least both baselines' everywhere. Iris and the 2,000 Fashion-MNIST rows
-    // miss it with the default options (measured 0.950 vs SDCA's 0.976 on iris, 0.803 vs LBFGS's 0.810 on Fashion;
-    // see the README), so there the bar guards the measured figure instead and the baselines are only printed.
+    // The issue asks for a macro accuracy at least both baselines' everywhere. Iris misses it with the default options
+    // (measured 0.950 vs SDCA's 0.976; see the README), so there the bar guards the measured figure instead and the
+    // baselines are only printed.
     private static (TabularDataset? Data, double? Guard) Multiclass(string name) => name switch
     {
         "iris" => (TabularDataset.Iris, 0.94),
         "wine" => (TabularDataset.Shared("wine.csv", "cultivar", task: LabelTask.Multiclass), null),
         "digits_8x8" => (TabularDataset.Digits, null),
-        "fashion_mnist_test_2000" => (TabularDataset.Shared("fashion_mnist_test_2000.csv", "label", task: LabelTask.Multiclass), 0.79),
+        "fashion_mnist_test_2000" => (TabularDataset.Shared("fashion_mnist_test_2000.csv", "label", task: LabelTask.Multiclass), null),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
