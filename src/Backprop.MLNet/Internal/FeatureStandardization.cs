@@ -33,7 +33,7 @@ internal sealed class FeatureStandardization
         int width = data.FeatureCount, rows = data.RowCount;
         var sum = new double[width];
         var sumOfSquares = new double[width];
-        // The lowest and highest value of each feature, and whether any value lay strictly between them.
+        // The lowest and highest value of each feature so far, and whether it has shown more than those two.
         var low = new float[width];
         var high = new float[width];
         var moreThanTwoValues = new bool[width];
@@ -50,7 +50,7 @@ internal sealed class FeatureStandardization
                 sumOfSquares[j] += (double)v * v;
                 if (v == low[j] || v == high[j])
                     continue;
-                // A third value: whichever of the old extremes it displaces, some value now lies between low and high.
+                // A value that is neither extreme: if there were two values already, this is a third.
                 if (low[j] != high[j])
                     moreThanTwoValues[j] = true;
                 if (v < low[j])
