@@ -25,12 +25,18 @@ internal sealed class BackpropSearch
     private readonly CrossValidationFolds _folds;
     private readonly SearchOptions _options;
     private readonly Action<string> _log;
+    private readonly Action<SearchResult> _progress;
 
-    public BackpropSearch(CrossValidationFolds folds, SearchOptions options, Action<string>? log)
+    /// <param name="folds">The comparison's folds.</param>
+    /// <param name="options">The budget and seed.</param>
+    /// <param name="log">Receives a line per rung.</param>
+    /// <param name="progress">Receives the search so far after each evaluation, so a caller can save it.</param>
+    public BackpropSearch(CrossValidationFolds folds, SearchOptions options, Action<string>? log, Action<SearchResult>? progress = null)
     {
         _folds = folds;
         _options = options;
         _log = log ?? (_ => { });
+        _progress = progress ?? (_ => { });
     }
 
     /// <summary>The fold counts of successive rungs: 1, 3, 9, … and finally every fold.</summary>
@@ -59,17 +65,22 @@ internal sealed class BackpropSearch
         var random = new Random(_options.Seed);
         var rungs = Rungs(_folds.Count);
         int bracketSize = (int)Math.Pow(3, rungs.Count - 1);
-        var trials = new List<(int Number, BackpropConfiguration Configuration, List<FoldResult> Folds)>();
+        var trials = new List<Trial>();
         bool limitedByTrials = _options.MaxTrials is not null;
         bool OutOfTime() => !limitedByTrials && watch.Elapsed >= _options.TimeBudget;
         bool OutOfTrials() => limitedByTrials && trials.Count >= _options.MaxTrials!.Value;
+        void Advance(Trial trial)
+        {
+            Evaluate(trial, cancellation);
+            _progress(Result(trials, watch, "running"));
+        }
 
         while (!OutOfTime() && !OutOfTrials())
         {
-            var bracket = new List<(int Number, BackpropConfiguration Configuration, List<FoldResult> Folds)>();
+            var bracket = new List<Trial>();
             while (bracket.Count < bracketSize && !OutOfTrials())
             {
-                var trial = (trials.Count + 1, trials.Count == 0 ? BackpropConfiguration.DefaultFor(_folds.Task) : Draw(random), new List<FoldResult>());
+                var trial = new Trial(trials.Count + 1, trials.Count == 0 ? BackpropConfiguration.DefaultFor(_folds.Task) : Draw(random));
                 trials.Add(trial);
                 bracket.Add(trial);
             }
@@ -77,36 +88,76 @@ internal sealed class BackpropSearch
             {
                 foreach (var trial in bracket)
                 {
-                    while (trial.Folds.Count < rung && !OutOfTime())
-                        trial.Folds.Add(Evaluate(trial.Configuration, trial.Folds.Count, cancellation));
+                    while (trial.Folds.Count < rung && trial.Error is null && !OutOfTime())
+                        Advance(trial);
                 }
                 if (OutOfTime())
                     break;
-                _log($"search: {bracket.Count} configuration(s) on {rung} fold(s), best {bracket.Max(t => Mean(t.Folds)):F4} ({watch.Elapsed.TotalSeconds:F0} s)");
-                bracket = bracket.OrderByDescending(t => Mean(t.Folds)).Take((bracket.Count + 2) / 3).ToList();
+                _log(FormattableString.Invariant(
+                    $"search: {bracket.Count} configuration(s) on {rung} fold(s), best {Numbers.Format(bracket.Max(t => t.Rank), "F4")} ({watch.Elapsed.TotalSeconds:F0} s)"));
+                bracket = bracket.OrderByDescending(t => t.Rank).Take((bracket.Count + 2) / 3).ToList();
             }
         }
 
-        var complete = trials.Where(t => t.Folds.Count == _folds.Count).ToList();
-        if (complete.Count == 0)
+        if (!trials.Any(t => t.IsComplete(_folds.Count)))
         {
-            // The budget ran out before any configuration had every fold: finish the most promising one.
-            var leader = trials.Where(t => t.Folds.Count > 0).OrderByDescending(t => t.Folds.Count).ThenByDescending(t => Mean(t.Folds))
-                .DefaultIfEmpty(trials[0]).First();
-            _log($"search: the time budget ended before any configuration had every fold; finishing configuration {leader.Number}");
-            while (leader.Folds.Count < _folds.Count)
-                leader.Folds.Add(Evaluate(leader.Configuration, leader.Folds.Count, cancellation));
-            complete.Add(leader);
+            // The budget ran out before any configuration had every fold: finish the most promising one that has not failed.
+            var leader = trials.Where(t => t.Error is null).OrderByDescending(t => t.Folds.Count).ThenByDescending(t => t.Rank).FirstOrDefault();
+            if (leader is not null)
+            {
+                _log($"search: the time budget ended before any configuration had every fold; finishing configuration {leader.Number}");
+                while (leader.Folds.Count < _folds.Count && leader.Error is null)
+                    Advance(leader);
+            }
         }
-        var best = complete.OrderByDescending(t => Mean(t.Folds)).ThenBy(t => t.Number).First();
-        var tried = trials.Where(t => t.Folds.Count > 0).Select(t => new SearchTrial(t.Number, t.Configuration, t.Folds)).ToArray();
-        return new SearchResult(best.Configuration, best.Folds, tried, watch.Elapsed.TotalSeconds, limitedByTrials ? "trials" : "time budget");
+        return Result(trials, watch, limitedByTrials ? "trials" : "time budget");
     }
 
-    private FoldResult Evaluate(BackpropConfiguration configuration, int fold, CancellationToken cancellation)
-        => _folds.Evaluate(CandidateTrainer.ForBackprop("search", _folds.Task, configuration), fold, cancellation);
+    private SearchResult Result(List<Trial> trials, Stopwatch watch, string stoppedBy)
+    {
+        var best = trials.Where(t => t.IsComplete(_folds.Count)).OrderByDescending(t => t.Rank).ThenBy(t => t.Number).FirstOrDefault();
+        var tried = trials.Where(t => t.Folds.Count > 0 || t.Error is not null)
+            .Select(t => new SearchTrial(t.Number, t.Configuration, t.Folds.ToArray(), t.Error)).ToArray();
+        return new SearchResult(best?.Configuration, best?.Folds.ToArray() ?? [], tried, watch.Elapsed.TotalSeconds, stoppedBy);
+    }
 
-    private static double Mean(List<FoldResult> folds) => folds.Count == 0 ? double.NegativeInfinity : folds.Average(f => f.Metrics[0]);
+    // A configuration that fails on a fold (its network diverged, say) is out of the search, not the end of it.
+    private void Evaluate(Trial trial, CancellationToken cancellation)
+    {
+        try
+        {
+            trial.Folds.Add(_folds.Evaluate(CandidateTrainer.ForBackprop("search", _folds.Task, trial.Configuration), trial.Folds.Count, cancellation));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            trial.Error = $"{e.GetType().Name}: {e.Message}";
+            _log($"search: configuration {trial.Number} failed on fold {trial.Folds.Count + 1} ({trial.Error})");
+        }
+    }
+
+    private sealed class Trial(int number, BackpropConfiguration configuration)
+    {
+        public int Number { get; } = number;
+
+        public BackpropConfiguration Configuration { get; } = configuration;
+
+        public List<FoldResult> Folds { get; } = [];
+
+        public string? Error { get; set; }
+
+        public bool IsComplete(int folds) => Error is null && Folds.Count == folds;
+
+        // The ranking metric's mean over the folds so far; a failed or unevaluated configuration, or one whose metric
+        // is not a number, ranks last.
+        public double Rank
+        {
+            get
+            {
+                double mean = Error is null && Folds.Count > 0 ? Folds.Average(f => f.Metrics[0]) : double.NaN;
+                return double.IsNaN(mean) ? double.NegativeInfinity : mean;
+            }
+        }
+    }
 
     private static double LogUniform(Random random, double low, double high)
         => Math.Exp(Math.Log(low) + random.NextDouble() * (Math.Log(high) - Math.Log(low)));

@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace Backprop.MLNet.Comparison;
 
 /// <summary>How a comparison runs.</summary>
@@ -20,6 +22,23 @@ public sealed class ComparisonOptions
     /// </summary>
     public SearchOptions? Search { get; set; } = new();
 
+    /// <summary>
+    /// The longest one fit (a candidate on one fold's training rows) may take, or <see langword="null"/> (the default)
+    /// for no limit. A fit that runs longer is stopped and its candidate listed as failed with the reason ("fitting took
+    /// longer than …"), as is a search configuration. With a limit, each fit's trainer is made in an
+    /// <see cref="MLContext"/> of its own seeded with <see cref="Seed"/>, so ML.NET's randomised trainers (FastForest,
+    /// say) draw other numbers than without one; a cancellation then stops the fit in progress at once.
+    /// </summary>
+    /// <remarks>ML.NET's SDCA can take minutes on a few thousand rows of wide data; this keeps a comparison's time bounded.</remarks>
+    public TimeSpan? FitTimeLimit { get; set; }
+
     /// <summary>Receives a line as each trainer and search step finishes; default none.</summary>
     public Action<string>? Log { get; set; }
+
+    /// <summary>
+    /// Receives the comparison so far (<see cref="ComparisonResult.IsComplete"/> false) each time a trainer finishes its
+    /// folds and each time the search evaluates a configuration on a fold, so a caller can save what is done before a
+    /// crash or a cancellation loses it; default none. It runs on the comparison's thread, between fits.
+    /// </summary>
+    public Action<ComparisonResult>? Progress { get; set; }
 }

@@ -21,16 +21,17 @@ public static class ComparisonReport
         {
             rows.Add(trainer.Error is not null
                 ? [ "–", trainer.Name, .. result.Metrics.Select(_ => "failed"), "–", "–" ]
-                : [ (++rank).ToString(CultureInfo.InvariantCulture), trainer.Name, .. trainer.Metrics.Select(m => m.Format(Digits(m.Mean))),
-                    trainer.MeanTrainSeconds.ToString("F2", CultureInfo.InvariantCulture),
-                    trainer.MeanScoreMicrosecondsPerRow.ToString("F1", CultureInfo.InvariantCulture) ]);
+                : [ (++rank).ToString(CultureInfo.InvariantCulture), trainer.Name, .. trainer.Metrics.Select(m => m.Format(Numbers.FormatFor(m.Mean))),
+                    Numbers.Format(trainer.MeanTrainSeconds, "F2"), Numbers.Format(trainer.MeanScoreMicrosecondsPerRow, "F1") ]);
         }
         return rows;
     }
 
     /// <summary>
     /// Writes <c>report.md</c>, <c>metric.png</c>, <c>loss-curves.png</c> (when a Backprop trainer ran) and
-    /// <c>search.png</c> (when the search ran) into <paramref name="folder"/>, creating it.
+    /// <c>search.png</c> (when the search ran) into <paramref name="folder"/>, creating it. An unfinished comparison
+    /// (<see cref="ComparisonResult.IsComplete"/> false) is reported as far as it got, and says so. Values that are not
+    /// finite are shown as "—" (no value), "∞" or "−∞" and left off the plots, with a note naming them.
     /// </summary>
     /// <param name="folder">Where to write.</param>
     /// <param name="result">The comparison.</param>
@@ -50,6 +51,12 @@ public static class ComparisonReport
             FormattableString.Invariant($"{result.NumberOfFolds}-fold cross-validation (seed {result.Seed}): every trainer fitted on the same folds with the same featurization, ") +
             FormattableString.Invariant($"ranked by {result.Metrics[0].Name}. Mean ± standard deviation over the folds; times are per fold (fitting featurizer and trainer) ") +
             "and per held-out row (featurizing and scoring).");
+        if (!result.IsComplete)
+        {
+            md.AppendLine();
+            md.AppendLine($"**Partial results**: the comparison did not finish ({result.Interruption ?? "it was still running"}). " +
+                "Shown: the trainers that finished every fold" + (result.Search is not null ? " and the search's trials so far." : "."));
+        }
         if (command is not null)
         {
             md.AppendLine();
@@ -81,8 +88,12 @@ public static class ComparisonReport
         var offScale = OffScale(result);
         if (offScale.Length > 0)
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"\nLeft off the plot, far below the rest: {string.Join(", ", offScale.Select(t => $"{t.Name} ({result.Metrics[0].Name} {t.Primary.Mean.ToString(Digits(t.Primary.Mean), CultureInfo.InvariantCulture)})"))}.");
-        WriteMetricPlot(Path.Combine(folder, "metric.png"), result, offScale);
+                $"\nLeft off the plot, far below the rest: {string.Join(", ", offScale.Select(t => $"{t.Name} ({result.Metrics[0].Name} {Numbers.Format(t.Primary.Mean, Numbers.FormatFor(t.Primary.Mean))})"))}.");
+        var notFinite = result.Trainers.Where(t => t.Error is null && !double.IsFinite(t.Primary.Mean)).ToArray();
+        if (notFinite.Length > 0)
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"\nLeft off the plot, no finite {result.Metrics[0].Name} (a fold without a value or with an infinite one): {string.Join(", ", notFinite.Select(t => $"{t.Name} ({t.Primary.Format()})"))}.");
+        WriteMetricPlot(Path.Combine(folder, "metric.png"), result, [.. offScale, .. notFinite]);
 
         if (WriteLossCurves(Path.Combine(folder, "loss-curves.png"), result))
         {
@@ -95,56 +106,76 @@ public static class ComparisonReport
         }
 
         if (result.Search is { } search)
-        {
-            var tuned = result[ComparisonResult.TunedName];
-            var baseline = result.Trainers.FirstOrDefault(t => t.Name == "Backprop" && t.Error is null);
-            md.AppendLine();
-            md.AppendLine("## Hyperparameter search");
-            md.AppendLine();
-            md.AppendLine(
-                FormattableString.Invariant($"Random search with successive halving over the same folds: {search.Trials.Count} configurations in {search.Seconds:F0} s ") +
-                $"(stopped by the {search.StoppedBy}); configuration 1 is the defaults. Best: {search.Best.Describe()} — " +
-                $"{result.Metrics[0].Name} {tuned.Primary.Format(Digits(tuned.Primary.Mean))}" +
-                (baseline is not null ? $" against the defaults' {baseline.Primary.Format(Digits(baseline.Primary.Mean))}." : "."));
-            md.AppendLine("The folds that chose it also score it, so its figure is optimistic by the selection.");
-            md.AppendLine();
-            md.AppendLine("```csharp");
-            md.AppendLine(search.Best.ToCode(result.Task, result.LabelColumnName, result.FeatureColumnName, result.Seed));
-            md.AppendLine("```");
-            md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"| Trial | Configuration | Folds | {result.Metrics[0].Name} (mean over its folds) |");
-            md.AppendLine("|---:|---|---:|---:|");
-            foreach (var trial in search.Trials.OrderByDescending(t => t.Folds.Count).ThenByDescending(t => t.MeanPrimary).Take(15))
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {trial.Number} | {trial.Configuration.Describe()} | {trial.Folds.Count} | {trial.MeanPrimary:F4} |");
-            if (search.Trials.Count > 15)
-                md.AppendLine(CultureInfo.InvariantCulture, $"\n({search.Trials.Count - 15} more trials, stopped after fewer folds, not shown.)");
-            md.AppendLine();
-            md.AppendLine("![Search trials](search.png)");
-            WriteSearchPlot(Path.Combine(folder, "search.png"), result, search);
-        }
+            WriteSearch(md, Path.Combine(folder, "search.png"), result, search);
 
         string path = Path.Combine(folder, "report.md");
         File.WriteAllText(path, md.ToString());
         return path;
     }
 
-    private static string Digits(double value) => Math.Abs(value) >= 1000 ? "N0" : Math.Abs(value) >= 10 ? "F2" : "F3";
+    private static void WriteSearch(StringBuilder md, string plotPath, ComparisonResult result, SearchResult search)
+    {
+        md.AppendLine();
+        md.AppendLine("## Hyperparameter search");
+        md.AppendLine();
+        md.Append(FormattableString.Invariant($"Random search with successive halving over the same folds: {search.Trials.Count} configurations in {search.Seconds:F0} s "));
+        md.Append(search.StoppedBy == "running" ? "(not finished)" : $"(stopped by the {search.StoppedBy})");
+        md.Append("; configuration 1 is the defaults. ");
+        if (search.Best is { } best && result.Trainers.FirstOrDefault(t => t.Name == ComparisonResult.TunedName) is { } tuned)
+        {
+            var baseline = result.Trainers.FirstOrDefault(t => t.Name == "Backprop" && t.Error is null);
+            md.AppendLine($"Best: {best.Describe()} — {result.Metrics[0].Name} {tuned.Primary.Format(Numbers.FormatFor(tuned.Primary.Mean))}" +
+                (baseline is not null ? $" against the defaults' {baseline.Primary.Format(Numbers.FormatFor(baseline.Primary.Mean))}." : "."));
+            md.AppendLine("The folds that chose it also score it, so its figure is optimistic by the selection.");
+            md.AppendLine();
+            md.AppendLine("```csharp");
+            md.AppendLine(best.ToCode(result.Task, result.LabelColumnName, result.FeatureColumnName, result.Seed));
+            md.AppendLine("```");
+        }
+        else
+        {
+            md.AppendLine(search.Trials.Count > 0 && search.Trials.All(t => t.Error is not null)
+                ? "Every configuration failed, so there is no tuned entry."
+                : "No configuration had been evaluated on every fold, so there is no tuned entry.");
+        }
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Trial | Configuration | Folds | {result.Metrics[0].Name} (mean over its folds) |");
+        md.AppendLine("|---:|---|---:|---:|");
+        foreach (var trial in search.Trials.OrderByDescending(t => t.Folds.Count).ThenByDescending(t => double.IsNaN(t.MeanPrimary) ? double.NegativeInfinity : t.MeanPrimary).Take(15))
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {trial.Number} | {trial.Configuration.Describe()} | {trial.Folds.Count} | {(trial.Error is null ? Numbers.Format(trial.MeanPrimary, "F4") : "failed")} |");
+        if (search.Trials.Count > 15)
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n({search.Trials.Count - 15} more trials, stopped after fewer folds, not shown.)");
+        foreach (var failed in search.Trials.Where(t => t.Error is not null))
+            md.AppendLine(CultureInfo.InvariantCulture, $"\nConfiguration {failed.Number} failed: {failed.Error}");
+        md.AppendLine();
+        md.AppendLine("![Search trials](search.png)");
+        WriteSearchPlot(plotPath, result, search);
+    }
 
     // Trainers whose ranking metric is far below the field's (a diverged linear model's R² of −4,000, say), which
     // would squash every other bar into a line: left off the plot and named in the report.
     private static TrainerResult[] OffScale(ComparisonResult result)
     {
-        var means = result.Trainers.Where(t => t.Error is null).Select(t => t.Primary.Mean).Order().ToArray();
+        var means = result.Trainers.Where(t => t.Error is null && double.IsFinite(t.Primary.Mean)).Select(t => t.Primary.Mean).Order().ToArray();
         if (means.Length < 3)
             return [];
         double median = means[means.Length / 2], spread = Math.Max(means[^1] - median, 1e-3);
-        return result.Trainers.Where(t => t.Error is null && t.Primary.Mean < median - 10 * spread).ToArray();
+        return result.Trainers.Where(t => t.Error is null && double.IsFinite(t.Primary.Mean) && t.Primary.Mean < median - 10 * spread).ToArray();
     }
 
-    private static void WriteMetricPlot(string path, ComparisonResult result, TrainerResult[] offScale)
+    private static void WriteMetricPlot(string path, ComparisonResult result, TrainerResult[] leftOff)
     {
-        var trainers = result.Trainers.Where(t => t.Error is null && !offScale.Contains(t)).Reverse().ToArray();
+        var trainers = result.Trainers.Where(t => t.Error is null && !leftOff.Contains(t)).Reverse().ToArray();
         var plot = new Plot();
+        plot.Title($"{result.Metrics[0].Name}, mean ± sd over {result.NumberOfFolds} folds (Backprop in red)");
+        plot.XLabel(result.Metrics[0].Name);
+        if (trainers.Length == 0)
+        {
+            plot.Add.Annotation($"No trainer has a finite {result.Metrics[0].Name} yet: see the report.");
+            plot.SavePng(path, 900, 300);
+            return;
+        }
         var bars = trainers.Select((t, i) => new Bar
         {
             Position = i,
@@ -159,8 +190,6 @@ public static class ComparisonReport
         double high = trainers.Max(t => t.Primary.Mean + t.Primary.StandardDeviation);
         double pad = (high - low) * 0.1 + 1e-6;
         plot.Axes.SetLimitsX(Math.Max(low - pad, Math.Min(0, low)), high + pad);
-        plot.Title($"{result.Metrics[0].Name}, mean ± sd over {result.NumberOfFolds} folds (Backprop in red)");
-        plot.XLabel(result.Metrics[0].Name);
         plot.SavePng(path, 900, 120 + 42 * trainers.Length);
     }
 
@@ -178,17 +207,21 @@ public static class ComparisonReport
     private static void WriteSearchPlot(string path, ComparisonResult result, SearchResult search)
     {
         var plot = new Plot();
-        foreach (var group in search.Trials.GroupBy(t => t.Folds.Count).OrderBy(g => g.Key))
+        var plotted = search.Trials.Where(t => double.IsFinite(t.MeanPrimary)).ToArray();
+        foreach (var group in plotted.GroupBy(t => t.Folds.Count).OrderBy(g => g.Key))
         {
             var points = plot.Add.ScatterPoints(group.Select(t => (double)t.Number).ToArray(), group.Select(t => t.MeanPrimary).ToArray());
             points.LegendText = $"stopped after {group.Key} fold(s)";
             points.MarkerSize = 4 + 2 * group.Key;
         }
-        // Configurations that diverge would squash the others into a line.
-        var values = search.Trials.Select(t => t.MeanPrimary).Order().ToArray();
-        double floor = values[values.Length / 4];
-        double top = values[^1];
-        plot.Axes.SetLimitsY(floor - (top - floor) * 0.5, top + (top - floor) * 0.1 + 1e-6);
+        // Configurations that diverge would squash the others into a line; failed ones have no value to plot.
+        var values = plotted.Select(t => t.MeanPrimary).Order().ToArray();
+        if (values.Length > 0)
+        {
+            double floor = values[values.Length / 4];
+            double top = values[^1];
+            plot.Axes.SetLimitsY(floor - (top - floor) * 0.5, top + (top - floor) * 0.1 + 1e-6);
+        }
         plot.Title($"Search trials: {result.Metrics[0].Name} over the folds each reached");
         plot.XLabel("trial");
         plot.YLabel(result.Metrics[0].Name);

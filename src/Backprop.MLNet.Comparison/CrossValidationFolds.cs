@@ -14,11 +14,13 @@ internal sealed class CrossValidationFolds
     private readonly MLContext _ml;
     private readonly IEstimator<ITransformer> _featurizer;
     private readonly DataOperationsCatalog.TrainTestData[] _folds;
+    private readonly TimeSpan? _fitTimeLimit;
 
     public CrossValidationFolds(MLContext ml, IDataView data, PredictionTask task, string labelColumnName, string featureColumnName,
-        IEstimator<ITransformer> featurizer, int numberOfFolds, int seed)
+        IEstimator<ITransformer> featurizer, int numberOfFolds, int seed, TimeSpan? fitTimeLimit = null)
     {
         _ml = ml;
+        _fitTimeLimit = fitTimeLimit;
         Task = task;
         LabelColumnName = labelColumnName;
         FeatureColumnName = featureColumnName;
@@ -40,20 +42,25 @@ internal sealed class CrossValidationFolds
 
     public IReadOnlyList<Metric> Metrics { get; }
 
-    /// <summary>The pipeline a candidate is measured as: the featurizer, then the candidate's trainer.</summary>
-    public IEstimator<ITransformer> Pipeline(CandidateTrainer candidate)
-        => _featurizer.Append(candidate.Create(_ml, LabelColumnName, FeatureColumnName, Seed));
+    /// <summary>The pipeline a candidate is measured as: the featurizer, then the candidate's trainer made in <paramref name="ml"/>.</summary>
+    public IEstimator<ITransformer> Pipeline(CandidateTrainer candidate, MLContext? ml = null)
+        => _featurizer.Append(candidate.Create(ml ?? _ml, LabelColumnName, FeatureColumnName, Seed));
 
     public FoldResult Evaluate(CandidateTrainer candidate, int fold, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var (train, test) = (_folds[fold].TrainSet, _folds[fold].TestSet);
         var watch = Stopwatch.StartNew();
-        ITransformer model = Pipeline(candidate).Fit(train);
+        ITransformer model = _fitTimeLimit is { } limit ? FitWithin(candidate, train, fold, limit, cancellation) : Pipeline(candidate).Fit(train);
         double trainSeconds = watch.Elapsed.TotalSeconds;
 
         IDataView scored = model.Transform(test);
-        double scoreMicroseconds = TimeScoring(scored);
+        var (rows, undefined) = CountUndefinedScores(scored);
+        if (undefined > 0)
+            throw new InvalidOperationException(
+                $"it scored {undefined} of fold {fold + 1}'s {rows} held-out rows as NaN; ML.NET's evaluators leave such rows out, " +
+                "so its metrics would describe only the rest.");
+        double scoreMicroseconds = TimeScoring(scored, rows);
 
         var history = (model as IEnumerable<ITransformer>)?.LastOrDefault() is IPredictionTransformer<IBackpropModelParameters> backprop
             ? backprop.Model.History
@@ -61,11 +68,42 @@ internal sealed class CrossValidationFolds
         return new FoldResult(fold, Measure(scored), trainSeconds, scoreMicroseconds, history);
     }
 
-    // One untimed pass (first-call costs), then timed passes over the held-out rows until at least 2,000 rows and
-    // 20 ms; the median pass, so a garbage collection or a busy core in one pass does not decide the figure.
-    private double TimeScoring(IDataView scored)
+    // The trainer is made in an MLContext of its own, seeded like the comparison, which a timer (or the caller's
+    // cancellation) cancels: ML.NET's trainers and Backprop stop at their next check and throw. A context of its own
+    // also makes the fit's random draws independent of what ran before it.
+    private ITransformer FitWithin(CandidateTrainer candidate, IDataView train, int fold, TimeSpan limit, CancellationToken cancellation)
     {
-        long rows = ReadScores(scored);
+        var context = new MLContext(Seed);
+        using var timeout = new CancellationTokenSource(limit);
+        using var overTime = timeout.Token.Register(context.CancelExecution);
+        using var stop = cancellation.Register(context.CancelExecution);
+        try
+        {
+            return Pipeline(candidate, context).Fit(train);
+        }
+        catch (Exception e) when (IsCancellation(e))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (!timeout.IsCancellationRequested)
+                throw;
+            throw new TimeoutException(FormattableString.Invariant(
+                $"fitting took longer than the {limit.TotalSeconds:0.#} s limit on fold {fold + 1}, so it was stopped."));
+        }
+    }
+
+    // One-versus-all trains its binary models in parallel and wraps each cancellation in an AggregateException.
+    private static bool IsCancellation(Exception e) => e switch
+    {
+        OperationCanceledException => true,
+        AggregateException a => a.Flatten().InnerExceptions.All(IsCancellation),
+        _ => false,
+    };
+
+    // After the untimed pass that counted the rows (first-call costs), timed passes over the held-out rows until at
+    // least 2,000 rows and 20 ms; the median pass, so a garbage collection or a busy core in one pass does not decide
+    // the figure.
+    private double TimeScoring(IDataView scored, long rows)
+    {
         if (rows == 0)
             return double.NaN;
         var passes = new List<double>();
@@ -78,6 +116,45 @@ internal sealed class CrossValidationFolds
         }
         passes.Sort();
         return passes[passes.Count / 2];
+    }
+
+    // A model that predicts NaN (weights gone to NaN, say) must not be measured on the rows it could score.
+    private (long Rows, long Undefined) CountUndefinedScores(IDataView scored)
+    {
+        var column = scored.Schema["Score"];
+        using var cursor = scored.GetRowCursor([column]);
+        long rows = 0, undefined = 0;
+        if (Task == PredictionTask.MulticlassClassification)
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> scores = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref scores);
+                rows++;
+                foreach (float score in scores.DenseValues())
+                {
+                    if (float.IsNaN(score))
+                    {
+                        undefined++;
+                        break;
+                    }
+                }
+            }
+        }
+        else
+        {
+            var getter = cursor.GetGetter<float>(column);
+            float score = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref score);
+                rows++;
+                if (float.IsNaN(score))
+                    undefined++;
+            }
+        }
+        return (rows, undefined);
     }
 
     // Scoring is lazy in ML.NET: reading the Score column of every row is what makes it happen.

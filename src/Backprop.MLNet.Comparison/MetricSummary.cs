@@ -17,8 +17,11 @@ public sealed record MetricSummary(Metric Metric, double Mean, double StandardDe
         return new MetricSummary(metric, mean, sd);
     }
 
-    /// <summary>"0.812 ± 0.021", or "—" when the trainer gives no value.</summary>
-    public string Format(string format = "F3") => double.IsNaN(Mean)
-        ? "—"
-        : $"{Mean.ToString(format, System.Globalization.CultureInfo.InvariantCulture)} ± {StandardDeviation.ToString(format, System.Globalization.CultureInfo.InvariantCulture)}";
+    /// <summary>
+    /// "0.812 ± 0.021"; "—" when a fold gave no value (NaN), "∞" or "−∞" when one was infinite (the mean is then not a
+    /// number to put a spread beside).
+    /// </summary>
+    public string Format(string format = "F3") => double.IsFinite(Mean)
+        ? $"{Numbers.Format(Mean, format)} ± {Numbers.Format(StandardDeviation, format)}"
+        : Numbers.Format(Mean, format);
 }

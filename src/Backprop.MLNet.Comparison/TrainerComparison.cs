@@ -28,6 +28,9 @@ public sealed class TrainerComparison
         if (_options.NumberOfFolds < 2)
             throw new ArgumentOutOfRangeException(nameof(options), _options.NumberOfFolds,
                 "ComparisonOptions.NumberOfFolds must be at least 2, for example 5.");
+        if (_options.FitTimeLimit is { } limit && limit <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), limit,
+                "ComparisonOptions.FitTimeLimit must be positive, for example 60 seconds, or null for no limit.");
     }
 
     /// <summary>Compares the candidates on a CSV file loaded by <see cref="TabularData.LoadCsv"/>, with its featurization.</summary>
@@ -57,33 +60,46 @@ public sealed class TrainerComparison
     {
         ArgumentNullException.ThrowIfNull(data);
         var folds = new CrossValidationFolds(_ml, _ml.Data.Cache(data), task, labelColumnName, featureColumnName,
-            featurizer ?? new EstimatorChain<ITransformer>(), _options.NumberOfFolds, _options.Seed);
+            featurizer ?? new EstimatorChain<ITransformer>(), _options.NumberOfFolds, _options.Seed, _options.FitTimeLimit);
         var log = _options.Log ?? (_ => { });
-
         var results = new List<TrainerResult>();
+        ComparisonResult Result(SearchResult? search, bool complete) => new(task, folds.Metrics, folds.Count, _options.Seed,
+            labelColumnName, featureColumnName, Rank(results), search) { IsComplete = complete };
+        void Progress(SearchResult? search) => _options.Progress?.Invoke(Result(search, complete: false));
+
         foreach (var candidate in _options.Candidates ?? CandidateTrainer.Standard(task, !labelCanBeNegative))
         {
             results.Add(Measure(folds, candidate, cancellation));
             var r = results[^1];
             log(r.Error is null
-                ? $"{r.Name}: {folds.Metrics[0].Name} {r.Primary.Format()}, {r.MeanTrainSeconds:F2} s per fold"
+                ? FormattableString.Invariant($"{r.Name}: {folds.Metrics[0].Name} {r.Primary.Format()}, {r.MeanTrainSeconds:F2} s per fold")
                 : $"{r.Name}: failed ({r.Error})");
+            Progress(null);
         }
 
         SearchResult? search = null;
         if (_options.Search is { } searchOptions)
         {
-            search = new BackpropSearch(folds, searchOptions, log).Run(cancellation);
-            var tuned = CandidateTrainer.ForBackprop(ComparisonResult.TunedName, task, search.Best);
-            results.Add(new TrainerResult(tuned, folds.Metrics, search.BestFolds));
-            log($"{ComparisonResult.TunedName}: {search.Trials.Count} configurations in {search.Seconds:F0} s; best {search.Best.Describe()}, " +
-                $"{folds.Metrics[0].Name} {results[^1].Primary.Format()}");
+            search = new BackpropSearch(folds, searchOptions, log, Progress).Run(cancellation);
+            if (search.Best is { } best)
+            {
+                var tuned = CandidateTrainer.ForBackprop(ComparisonResult.TunedName, task, best);
+                results.Add(new TrainerResult(tuned, folds.Metrics, search.BestFolds));
+                log(FormattableString.Invariant($"{ComparisonResult.TunedName}: {search.Trials.Count} configurations in {search.Seconds:F0} s; ") +
+                    $"best {best.Describe()}, {folds.Metrics[0].Name} {results[^1].Primary.Format()}");
+            }
+            else
+            {
+                log($"search: every one of the {search.Trials.Count} configurations failed; no tuned entry");
+            }
         }
-
-        var ranked = results.Where(r => r.Error is null).OrderByDescending(r => r.Primary.Mean)
-            .Concat(results.Where(r => r.Error is not null)).ToArray();
-        return new ComparisonResult(task, folds.Metrics, folds.Count, _options.Seed, labelColumnName, featureColumnName, ranked, search);
+        return Result(search, complete: true);
     }
+
+    // Best first by the ranking metric; then those whose mean is not a number to rank by (a fold diverged); failed last.
+    private static TrainerResult[] Rank(IEnumerable<TrainerResult> results)
+        => results.OrderBy(r => r.Error is not null ? 2 : double.IsFinite(r.Primary.Mean) ? 0 : 1)
+            .ThenByDescending(r => double.IsFinite(r.Primary.Mean) ? r.Primary.Mean : 0).ToArray();
 
     // A candidate that throws (a trainer refusing this data, say) is reported as failed rather than ending the comparison.
     private static TrainerResult Measure(CrossValidationFolds folds, CandidateTrainer candidate, CancellationToken cancellation)

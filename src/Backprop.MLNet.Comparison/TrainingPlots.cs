@@ -7,7 +7,8 @@ public static class TrainingPlots
 {
     /// <summary>
     /// Draws each curve's training loss (dashed) and validation loss (solid, where there is one) per epoch, one colour
-    /// per curve, marks each best epoch, and saves the plot as a PNG.
+    /// per curve, marks each best epoch, and saves the plot as a PNG. Losses that are not finite (the epoch a network
+    /// diverged in) have no place on the axis and are left out.
     /// </summary>
     /// <param name="path">The PNG file to write.</param>
     /// <param name="title">The plot's title.</param>
@@ -26,11 +27,15 @@ public static class TrainingPlots
         foreach (var (name, epochs, bestEpoch) in curves)
         {
             var color = palette.GetColor(i++);
-            var training = plot.Add.ScatterLine(epochs.Select(e => (double)e.Epoch).ToArray(), epochs.Select(e => e.TrainingLoss).ToArray());
-            training.LegendText = $"{name}: training";
-            training.Color = color;
-            training.LinePattern = LinePattern.Dashed;
-            var validated = epochs.Where(e => e.ValidationLoss.HasValue).ToArray();
+            var trained = epochs.Where(e => double.IsFinite(e.TrainingLoss)).ToArray();
+            if (trained.Length > 0)
+            {
+                var training = plot.Add.ScatterLine(trained.Select(e => (double)e.Epoch).ToArray(), trained.Select(e => e.TrainingLoss).ToArray());
+                training.LegendText = $"{name}: training";
+                training.Color = color;
+                training.LinePattern = LinePattern.Dashed;
+            }
+            var validated = epochs.Where(e => e.ValidationLoss is { } loss && double.IsFinite(loss)).ToArray();
             if (validated.Length == 0)
                 continue;
             var validation = plot.Add.ScatterLine(validated.Select(e => (double)e.Epoch).ToArray(), validated.Select(e => e.ValidationLoss!.Value).ToArray());

@@ -41,6 +41,13 @@ internal sealed record SampleProcess(int ExitCode, string Output, string Errors)
     /// <summary>Runs samples/<paramref name="sample"/>, built with this assembly's configuration, with <paramref name="arguments"/>.</summary>
     public static SampleProcess Run(string sample, params string[] arguments)
     {
+        using var process = Start(sample, arguments);
+        return WaitFor(process, sample);
+    }
+
+    /// <summary>Starts samples/<paramref name="sample"/> with its output redirected; <see cref="WaitFor"/> collects it.</summary>
+    public static Process Start(string sample, params string[] arguments)
+    {
         // This assembly lives in tests/<project>/bin/<configuration>/<framework>/; the sample's in samples/<sample>/bin/<same>/.
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string framework = here.Name, configuration = here.Parent!.Name;
@@ -56,15 +63,20 @@ internal sealed record SampleProcess(int ExitCode, string Output, string Errors)
         start.ArgumentList.Add(program);
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Waits (at most 5 minutes) for a process from <see cref="Start"/> and returns what it said.</summary>
+    public static SampleProcess WaitFor(Process process, string sample)
+    {
         var errors = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
+        var output = process.StandardOutput.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{sample} did not finish in 5 minutes. Output so far:\n{output}");
+            Assert.Fail($"{sample} did not finish in 5 minutes.");
         }
-        return new SampleProcess(process.ExitCode, output, errors.Result);
+        return new SampleProcess(process.ExitCode, output.Result, errors.Result);
     }
 
     /// <summary>Asserts a zero exit code, showing what the program said otherwise.</summary>
