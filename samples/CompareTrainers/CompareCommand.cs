@@ -97,13 +97,7 @@ internal static class CompareCommand
 
         state.Phase = "loading the data";
         var ml = new MLContext(seed: settings.Seed);
-        PredictionTask? task = settings.Task switch
-        {
-            "regression" => PredictionTask.Regression,
-            "binary" => PredictionTask.BinaryClassification,
-            "multiclass" => PredictionTask.MulticlassClassification,
-            _ => null,
-        };
+        PredictionTask? task = TaskProfile.All.FirstOrDefault(p => p.Name == settings.Task)?.Task;
         TabularData data = TabularData.LoadCsv(ml, settings.Data, settings.Label, task, settings.Ignore);
         string output = state.Output;
         state.Title = Path.GetFileName(settings.Data);

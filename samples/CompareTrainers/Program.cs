@@ -9,7 +9,7 @@ using CompareTrainers;
 var data = new Option<FileInfo>("--data") { Description = "The CSV file: a header line, then one row per example", Required = true };
 var label = new Option<string>("--label") { Description = "The column to predict", Required = true };
 var task = new Option<string?>("--task") { Description = "regression, binary or multiclass; default: inferred from the label" };
-task.AcceptOnlyFromAmong("regression", "binary", "multiclass");
+task.AcceptOnlyFromAmong([.. TaskProfile.All.Select(p => p.Name)]);
 var folds = new Option<int>("--folds") { Description = "Cross-validation folds, 2 or more", DefaultValueFactory = _ => 5 };
 var budget = new Option<double>("--time-budget") { Description = "Seconds for Backprop's hyperparameter search; 0 skips it", DefaultValueFactory = _ => 60 };
 var trials = new Option<int?>("--trials") { Description = "Search exactly this many configurations instead (reproducible on any machine)" };

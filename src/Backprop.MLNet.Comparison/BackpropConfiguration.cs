@@ -12,32 +12,27 @@ namespace Backprop.MLNet.Comparison;
 public sealed record BackpropConfiguration
 {
     /// <summary>The hidden layers' widths, input side first; default { 128, 64 } (the regression trainer's; see <see cref="DefaultFor"/>).</summary>
-    public IReadOnlyList<int> HiddenLayers { get; init; } = [128, 64];
+    public IReadOnlyList<int> HiddenLayers { get; init; } = BackpropDefaults.RegressionHiddenLayers;
 
     /// <summary>The hidden layers' activation; default ReLU.</summary>
-    public ActivationKind Activation { get; init; } = ActivationKind.ReLU;
+    public ActivationKind Activation { get; init; } = BackpropDefaults.Activation;
 
     /// <summary>Adam's learning rate; default 0.001.</summary>
-    public float LearningRate { get; init; } = 0.001f;
+    public float LearningRate { get; init; } = BackpropDefaults.LearningRate;
 
     /// <summary>Rows per mini-batch; default 64.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = BackpropDefaults.BatchSize;
 
     /// <summary>The L2 penalty on the weights; default 0.001.</summary>
-    public float L2Regularization { get; init; } = 1e-3f;
+    public float L2Regularization { get; init; } = BackpropDefaults.L2Regularization;
 
     /// <summary>The dropout rate of the hidden units; default 0.</summary>
-    public float Dropout { get; init; }
+    public float Dropout { get; init; } = BackpropDefaults.Dropout;
 
     /// <summary>The defaults of the task's trainer, read from its <c>Options</c> (the classifiers' network is one layer of 256).</summary>
     public static BackpropConfiguration DefaultFor(PredictionTask task)
     {
-        BackpropTrainerOptionsBase options = task switch
-        {
-            PredictionTask.Regression => new BackpropRegressionTrainer.Options(),
-            PredictionTask.BinaryClassification => new BackpropBinaryTrainer.Options(),
-            _ => new BackpropMulticlassTrainer.Options(),
-        };
+        BackpropTrainerOptionsBase options = TaskProfile.For(task).DefaultOptions();
         return new BackpropConfiguration
         {
             HiddenLayers = options.HiddenLayers,
@@ -81,23 +76,14 @@ public sealed record BackpropConfiguration
     public IEstimator<ITransformer> CreateTrainer(MLContext ml, PredictionTask task, string labelColumnName, string featureColumnName, int seed)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        return task switch
-        {
-            PredictionTask.Regression => ml.Regression.Trainers.Backprop(Apply(new BackpropRegressionTrainer.Options(), labelColumnName, featureColumnName, seed)),
-            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.Backprop(Apply(new BackpropBinaryTrainer.Options(), labelColumnName, featureColumnName, seed)),
-            _ => ml.MulticlassClassification.Trainers.Backprop(Apply(new BackpropMulticlassTrainer.Options(), labelColumnName, featureColumnName, seed)),
-        };
+        var profile = TaskProfile.For(task);
+        return profile.Backprop(ml, Apply(profile.DefaultOptions(), labelColumnName, featureColumnName, seed));
     }
 
     /// <summary>C# that makes this trainer, to paste into a pipeline.</summary>
     public string ToCode(PredictionTask task, string labelColumnName, string featureColumnName, int seed)
     {
-        var (catalog, options) = task switch
-        {
-            PredictionTask.Regression => ("Regression", nameof(BackpropRegressionTrainer)),
-            PredictionTask.BinaryClassification => ("BinaryClassification", nameof(BackpropBinaryTrainer)),
-            _ => ("MulticlassClassification", nameof(BackpropMulticlassTrainer)),
-        };
+        var (catalog, options) = TaskProfile.For(task).CodeNames;
         var code = new StringBuilder();
         code.AppendLine(CultureInfo.InvariantCulture, $"var trainer = mlContext.{catalog}.Trainers.Backprop(new {options}.Options");
         code.AppendLine("{");

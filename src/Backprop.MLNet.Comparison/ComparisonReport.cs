@@ -199,7 +199,7 @@ public static class ComparisonReport
         if (curves.Length == 0)
             return false;
         TrainingPlots.SaveLossCurves(path, "Backprop loss per epoch, fold 1 (training dashed, best epoch marked)",
-            result.Task == PredictionTask.Regression ? "loss (on the standardised label)" : "cross-entropy",
+            TaskProfile.For(result.Task).LossName,
             curves.Select(t => LossCurve.From(t.Name, t.Folds[0].History!)));
         return true;
     }

@@ -27,7 +27,7 @@ internal sealed class CrossValidationFolds
         _featurizer = featurizer;
         Seed = seed;
         _folds = ml.Data.CrossValidationSplit(data, numberOfFolds, seed: seed).ToArray();
-        Metrics = Metric.For(task);
+        Profile = TaskProfile.For(task);
     }
 
     public PredictionTask Task { get; }
@@ -40,7 +40,9 @@ internal sealed class CrossValidationFolds
 
     public int Count => _folds.Length;
 
-    public IReadOnlyList<Metric> Metrics { get; }
+    public TaskProfile Profile { get; }
+
+    public IReadOnlyList<Metric> Metrics => Profile.Metrics;
 
     /// <summary>The pipeline a candidate is measured as: the featurizer, then the candidate's trainer made in <paramref name="ml"/>.</summary>
     public IEstimator<ITransformer> Pipeline(CandidateTrainer candidate, MLContext? ml = null)
@@ -124,7 +126,7 @@ internal sealed class CrossValidationFolds
         var column = scored.Schema["Score"];
         using var cursor = scored.GetRowCursor([column]);
         long rows = 0, undefined = 0;
-        if (Task == PredictionTask.MulticlassClassification)
+        if (Profile.ScoreIsVector)
         {
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             VBuffer<float> scores = default;
@@ -158,7 +160,7 @@ internal sealed class CrossValidationFolds
     }
 
     // Scoring is lazy in ML.NET: reading the Score column of every row is what makes it happen.
-    private long ReadScores(IDataView scored) => Task == PredictionTask.MulticlassClassification
+    private long ReadScores(IDataView scored) => Profile.ScoreIsVector
         ? ReadEvery<VBuffer<float>>(scored, "Score")
         : ReadEvery<float>(scored, "Score");
 
@@ -177,23 +179,5 @@ internal sealed class CrossValidationFolds
         return rows;
     }
 
-    private double[] Measure(IDataView scored)
-    {
-        switch (Task)
-        {
-            case PredictionTask.Regression:
-                var r = _ml.Regression.Evaluate(scored, LabelColumnName);
-                return [r.RSquared, r.RootMeanSquaredError, r.MeanAbsoluteError];
-            case PredictionTask.BinaryClassification when scored.Schema.GetColumnOrNull("Probability") is not null:
-                var b = _ml.BinaryClassification.Evaluate(scored, LabelColumnName);
-                return [b.AreaUnderRocCurve, b.Accuracy, b.F1Score, b.LogLoss];
-            case PredictionTask.BinaryClassification:
-                // An uncalibrated classifier (FastForest) has no probabilities, so no log-loss.
-                var u = _ml.BinaryClassification.EvaluateNonCalibrated(scored, LabelColumnName);
-                return [u.AreaUnderRocCurve, u.Accuracy, u.F1Score, double.NaN];
-            default:
-                var m = _ml.MulticlassClassification.Evaluate(scored, LabelColumnName);
-                return [m.MacroAccuracy, m.MicroAccuracy, m.LogLoss];
-        }
-    }
+    private double[] Measure(IDataView scored) => Profile.Measure(_ml, scored, LabelColumnName);
 }

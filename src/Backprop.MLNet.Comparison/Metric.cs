@@ -5,11 +5,6 @@ namespace Backprop.MLNet.Comparison;
 /// <param name="HigherIsBetter">Whether a larger value is better.</param>
 public sealed record Metric(string Name, bool HigherIsBetter)
 {
-    /// <summary>The metrics of <paramref name="task"/>; the first ranks the leaderboard.</summary>
-    public static IReadOnlyList<Metric> For(PredictionTask task) => task switch
-    {
-        PredictionTask.Regression => [new("R²", true), new("RMSE", false), new("MAE", false)],
-        PredictionTask.BinaryClassification => [new("AUC", true), new("Accuracy", true), new("F1", true), new("Log-loss", false)],
-        _ => [new("Macro accuracy", true), new("Micro accuracy", true), new("Log-loss", false)],
-    };
+    /// <summary>The metrics of <paramref name="task"/>; the first ranks the leaderboard (<see cref="TaskProfile.Metrics"/>).</summary>
+    public static IReadOnlyList<Metric> For(PredictionTask task) => TaskProfile.For(task).Metrics;
 }

@@ -36,7 +36,7 @@ public sealed class BackpropBinaryTrainer
     public sealed class Options : BackpropTrainerOptionsBase
     {
         /// <summary>Creates the options with their defaults; a classifier's <see cref="BackpropTrainerOptionsBase.HiddenLayers"/> is { 256 }.</summary>
-        public Options() => HiddenLayers = [256];
+        public Options() => HiddenLayers = [.. BackpropDefaults.ClassifierHiddenLayers];
 
         /// <summary>
         /// Scales the loss of positive (true) rows, for imbalanced data: about (negatives / positives) balances the
@@ -55,8 +55,6 @@ public sealed class BackpropBinaryTrainer
     protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
     private protected override string TaskName => "binary classification";
-
-    private protected override ValidationMetric[] EarlyStoppingMetrics => [ValidationMetric.Loss, ValidationMetric.Accuracy, ValidationMetric.Auc];
 
     private protected override LabelGetterFactory LabelGetter { get; } = (row, label) =>
     {

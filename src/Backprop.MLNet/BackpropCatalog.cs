@@ -32,10 +32,10 @@ public static class BackpropCatalog
         string featureColumnName = DefaultColumnNames.Features,
         string? exampleWeightColumnName = null,
         int[]? hiddenLayers = null,
-        int numberOfIterations = 400,
-        float learningRate = 0.001f,
-        int batchSize = 64,
-        float l2Regularization = 1e-3f)
+        int numberOfIterations = BackpropDefaults.NumberOfIterations,
+        float learningRate = BackpropDefaults.LearningRate,
+        int batchSize = BackpropDefaults.BatchSize,
+        float l2Regularization = BackpropDefaults.L2Regularization)
         => Backprop(catalog, SimpleOptions(new BackpropRegressionTrainer.Options(), labelColumnName, featureColumnName,
             exampleWeightColumnName, hiddenLayers, numberOfIterations, learningRate, batchSize, l2Regularization));
 
@@ -73,10 +73,10 @@ public static class BackpropCatalog
         string featureColumnName = DefaultColumnNames.Features,
         string? exampleWeightColumnName = null,
         int[]? hiddenLayers = null,
-        int numberOfIterations = 400,
-        float learningRate = 0.001f,
-        int batchSize = 64,
-        float l2Regularization = 1e-3f)
+        int numberOfIterations = BackpropDefaults.NumberOfIterations,
+        float learningRate = BackpropDefaults.LearningRate,
+        int batchSize = BackpropDefaults.BatchSize,
+        float l2Regularization = BackpropDefaults.L2Regularization)
         => Backprop(catalog, SimpleOptions(new BackpropBinaryTrainer.Options(), labelColumnName, featureColumnName,
             exampleWeightColumnName, hiddenLayers, numberOfIterations, learningRate, batchSize, l2Regularization));
 
@@ -117,10 +117,10 @@ public static class BackpropCatalog
         string featureColumnName = DefaultColumnNames.Features,
         string? exampleWeightColumnName = null,
         int[]? hiddenLayers = null,
-        int numberOfIterations = 400,
-        float learningRate = 0.001f,
-        int batchSize = 64,
-        float l2Regularization = 1e-3f)
+        int numberOfIterations = BackpropDefaults.NumberOfIterations,
+        float learningRate = BackpropDefaults.LearningRate,
+        int batchSize = BackpropDefaults.BatchSize,
+        float l2Regularization = BackpropDefaults.L2Regularization)
         => Backprop(catalog, SimpleOptions(new BackpropMulticlassTrainer.Options(), labelColumnName, featureColumnName,
             exampleWeightColumnName, hiddenLayers, numberOfIterations, learningRate, batchSize, l2Regularization));
 

@@ -35,7 +35,7 @@ public sealed class BackpropMulticlassTrainer
     public sealed class Options : BackpropTrainerOptionsBase
     {
         /// <summary>Creates the options with their defaults; a classifier's <see cref="BackpropTrainerOptionsBase.HiddenLayers"/> is { 256 }.</summary>
-        public Options() => HiddenLayers = [256];
+        public Options() => HiddenLayers = [.. BackpropDefaults.ClassifierHiddenLayers];
 
         /// <summary>
         /// One weight per class (in key order) scaling the loss of that class's rows, for imbalanced data; each finite
@@ -59,8 +59,6 @@ public sealed class BackpropMulticlassTrainer
     protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
     private protected override string TaskName => "multiclass classification";
-
-    private protected override ValidationMetric[] EarlyStoppingMetrics => [ValidationMetric.Loss, ValidationMetric.Accuracy];
 
     // Keys count from 1; 0 is a missing value, read as NaN so the reader names the rows and the fix.
     private protected override LabelGetterFactory LabelGetter { get; } = (row, label) =>

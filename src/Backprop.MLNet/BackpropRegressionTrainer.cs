@@ -44,7 +44,7 @@ public sealed class BackpropRegressionTrainer
         /// Train on the standardised label, (y − mean) / deviation, and map scores back; default <see langword="true"/>.
         /// Ignored by the Poisson loss, whose log link needs the label's own scale.
         /// </summary>
-        public bool StandardizeLabel = true;
+        public bool StandardizeLabel = BackpropDefaults.StandardizeLabel;
     }
 
     internal BackpropRegressionTrainer(IHostEnvironment env, Options options)
@@ -56,8 +56,6 @@ public sealed class BackpropRegressionTrainer
     protected override PredictionKind PredictionKind => PredictionKind.Regression;
 
     private protected override string TaskName => "regression";
-
-    private protected override ValidationMetric[] EarlyStoppingMetrics => [ValidationMetric.Loss, ValidationMetric.RSquared];
 
     private protected override LabelGetterFactory LabelGetter { get; } = (row, label) => row.GetGetter<float>(label);
 
@@ -80,7 +78,7 @@ public sealed class BackpropRegressionTrainer
     private protected override void ConfigureTask(MlpTrainerOptions engineOptions)
     {
         engineOptions.Loss = TrainerOptions.Loss;
-        engineOptions.StandardizeLabels = TrainerOptions.StandardizeLabel;
+        engineOptions.StandardizeLabel = TrainerOptions.StandardizeLabel;
     }
 
     private protected override BackpropRegressionModelParameters CreateModel(MultilayerPerceptron network,

@@ -1,3 +1,6 @@
+// Over 250 lines on purpose: ML.NET's trainer contract (the three Fit overloads, the output schema,
+// TrainModelCore) and the input checks with their messages belong together, since each Fit path checks its inputs
+// before ML.NET's base class sees them.
 using Backprop.MLNet.Internal;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -26,13 +29,9 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
                TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
     {
         TrainerOptions = options;
-        CheckCommonOptions(options);
-        if (Array.IndexOf(EarlyStoppingMetrics, options.EarlyStoppingMetric) < 0)
-            throw new ArgumentException(
-                $"EarlyStoppingMetric {options.EarlyStoppingMetric} does not apply to {TaskName}; use one of " +
-                $"{string.Join(", ", EarlyStoppingMetrics)}.", nameof(options.EarlyStoppingMetric));
-        // Map and validate now, so a bad option fails when the trainer is made rather than at Fit.
-        CreateEngineOptions(seed: 0);
+        // Map and validate now, so a bad option fails when the trainer is made rather than at Fit; the engine's
+        // messages name the options as the user wrote them, since both layers use the same names.
+        CreateEngineOptions(seed: 0).Validate();
     }
 
     /// <summary>
@@ -81,9 +80,6 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
 
     /// <summary>A short name of the task for messages, such as "regression".</summary>
     private protected abstract string TaskName { get; }
-
-    /// <summary>The early-stopping metrics that apply to the task, the default (<see cref="ValidationMetric.Loss"/>) first.</summary>
-    private protected abstract ValidationMetric[] EarlyStoppingMetrics { get; }
 
     /// <summary>Throws a message saying what label type the task needs and how to get it, unless <paramref name="type"/> is one.</summary>
     private protected abstract void CheckLabelType(string column, DataViewType type);
@@ -171,7 +167,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         // ML.NET's convention: an explicit seed wins, else the MLContext's seeded random source decides.
         var engineOptions = CreateEngineOptions(TrainerOptions.Seed ?? Host.Rand.Next());
         ConfigureForData(engineOptions, context.TrainingSet.Schema.Label!.Value, training, validation, initial);
-        using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfEpochs + (initial?.Network.History.Epochs.Count ?? 0));
+        using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfIterations + (initial?.Network.History.Epochs.Count ?? 0));
         var userCallback = TrainerOptions.EpochCompleted;
         engineOptions.EpochCompleted = userCallback is null ? progress.EpochCompleted : record =>
         {
@@ -180,9 +176,9 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         };
         channel.Info(
             $"Backprop {TaskName}: {training.RowCount} rows × {training.FeatureCount} features, hidden layers " +
-            $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.HiddenActivation}, {engineOptions.Loss.Name} loss, " +
+            $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.Activation}, {engineOptions.Loss.Name} loss, " +
             $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
-            $"up to {engineOptions.NumberOfEpochs} epochs, seed {engineOptions.Seed}" +
+            $"up to {engineOptions.NumberOfIterations} epochs, seed {engineOptions.Seed}" +
             (validation is not null ? $", early stopping on {validation.RowCount} validation rows." : "."));
 
         MultilayerPerceptron network = new MlpTrainer(engineOptions).Train(training, validation, initial?.Network);
@@ -190,19 +186,22 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         return CreateModel(network, standardization);
     }
 
-    private MlpTrainerOptions CreateEngineOptions(int seed)
+    // Option for option, under the same names (a test checks that every engine option is mapped or deliberately not
+    // exposed). The task's loss and label handling come from ConfigureTask, the data-dependent class count from
+    // ConfigureForData; the options are validated by the caller and again by the engine when training starts.
+    internal MlpTrainerOptions CreateEngineOptions(int seed)
     {
         var o = TrainerOptions;
         var engineOptions = new MlpTrainerOptions
         {
-            HiddenLayers = o.HiddenLayers.ToArray(),
-            HiddenActivation = o.Activation,
+            HiddenLayers = o.HiddenLayers?.ToArray()!,
+            Activation = o.Activation,
             WeightInitialization = o.WeightInitialization,
             Optimizer = o.Optimizer,
             LearningRate = o.LearningRate,
             LearningRateSchedule = o.LearningRateSchedule,
             BatchSize = o.BatchSize,
-            NumberOfEpochs = o.NumberOfIterations,
+            NumberOfIterations = o.NumberOfIterations,
             Shuffle = o.Shuffle,
             L1Regularization = o.L1Regularization,
             L2Regularization = o.L2Regularization,
@@ -212,14 +211,13 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             EarlyStopping = o.EarlyStopping,
             EarlyStoppingPatience = o.EarlyStoppingPatience,
             EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,
-            ValidationMetric = o.EarlyStoppingMetric,
+            EarlyStoppingMetric = o.EarlyStoppingMetric,
             ValidationFraction = o.ValidationFraction,
             RefitOnAllRows = o.RefitOnAllRows,
             NumberOfThreads = o.NumberOfThreads,
             Seed = seed,
         };
         ConfigureTask(engineOptions);
-        engineOptions.Validate();
         return engineOptions;
     }
 
@@ -227,16 +225,6 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     {
         Contracts.CheckValue(options, nameof(options));
         return options;
-    }
-
-    // Checks what the engine's own validation cannot name with ML.NET's option names.
-    private static void CheckCommonOptions(TOptions options)
-    {
-        if (options.NumberOfIterations < 1)
-            throw new ArgumentOutOfRangeException(nameof(options.NumberOfIterations), options.NumberOfIterations,
-                "NumberOfIterations (epochs) must be at least 1, for example 200.");
-        if (options.HiddenLayers is null)
-            throw new ArgumentNullException(nameof(options.HiddenLayers), "HiddenLayers cannot be null; use an empty array for a linear model.");
     }
 
     private void CheckSchema(DataViewSchema schema)

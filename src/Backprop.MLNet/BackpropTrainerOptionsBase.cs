@@ -8,10 +8,11 @@ namespace Backprop.MLNet;
 /// (<c>LabelColumnName</c> "Label", <c>FeatureColumnName</c> "Features", <c>ExampleWeightColumnName</c> none).
 /// </summary>
 /// <remarks>
-/// The defaults were chosen by 5-fold cross-validation on the README's real datasets: ReLU layers of 128 and 64 units
-/// for regression and one of 256 for the classifiers, Adam at 0.001 on batches of 64, L2 0.001, features (and a
-/// regression label) standardised inside the model, and early stopping after 30 epochs without improvement on 20 % of
-/// the training rows held out (at most 400 epochs), keeping the best epoch's weights.
+/// Every option has the name and the default of the engine's <see cref="MlpTrainerOptions"/>; the defaults live in
+/// <see cref="BackpropDefaults"/>: ReLU layers of 128 and 64 units for regression and one of 256 for the classifiers,
+/// Adam at 0.001 on batches of 64, L2 0.001, features (and a regression label) standardised inside the model, and early
+/// stopping after 30 epochs without improvement on 20 % of the training rows held out (at most 400 epochs), keeping
+/// the best epoch's weights.
 /// </remarks>
 public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
 {
@@ -19,24 +20,17 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// The width of each hidden layer, input side first; default { 128, 64 } for regression and { 256 } for the
     /// classifiers. Empty gives a linear model (a GLM).
     /// </summary>
-    /// <remarks>
-    /// On 5 folds the classifiers' one wider layer scored as well or better by AUC, accuracy and macro accuracy on
-    /// every classification set of the README (Fashion-MNIST macro accuracy 0.802 → 0.816, wine 0.977 → 0.985,
-    /// breast-cancer accuracy 0.975 → 0.982), though log-loss rose on banknote (0.004 → 0.012) and ionosphere
-    /// (0.361 → 0.383), still below the linear baselines' there. On regression it lost R² on California housing and
-    /// the power plant (0.799 → 0.780, 0.9451 → 0.9436).
-    /// </remarks>
-    public int[] HiddenLayers = [128, 64];
+    /// <remarks>See <see cref="BackpropDefaults.ClassifierHiddenLayers"/> for why the classifiers' differ.</remarks>
+    public int[] HiddenLayers = [.. BackpropDefaults.RegressionHiddenLayers];
 
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
-    public Activation Activation = Activation.ReLU;
+    public Activation Activation = Activation.FromKind(BackpropDefaults.Activation);
 
     /// <summary>
     /// How initial weights are drawn; default <see cref="WeightInitialization.GlorotUniform"/> (Keras's and
-    /// scikit-learn's): He's rectifier scaling scored no better on any dataset of the README's tables (by R², AUC,
-    /// accuracy or macro accuracy) and worse on most.
+    /// scikit-learn's): He's rectifier scaling scored no better on any dataset measured and worse on most.
     /// </summary>
-    public WeightInitialization WeightInitialization = WeightInitialization.GlorotUniform;
+    public WeightInitialization WeightInitialization = BackpropDefaults.WeightInitialization;
 
     /// <summary>
     /// The optimiser: <see cref="AdamOptimizer"/>, <see cref="AdamWOptimizer"/>, <see cref="SgdOptimizer"/>,
@@ -45,25 +39,25 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public Optimizer Optimizer = new AdamOptimizer();
 
     /// <summary>The initial learning rate, positive; default 0.001. L-BFGS ignores it.</summary>
-    public float LearningRate = 0.001f;
+    public float LearningRate = BackpropDefaults.LearningRate;
 
     /// <summary>How the learning rate changes over epochs; default <see cref="LearningRateSchedule.Constant"/>.</summary>
     public LearningRateSchedule LearningRateSchedule = LearningRateSchedule.Constant;
 
     /// <summary>Rows per mini-batch, 1 or more (capped at the number of training rows); default 64.</summary>
-    public int BatchSize = 64;
+    public int BatchSize = BackpropDefaults.BatchSize;
 
     /// <summary>The most passes over the training data (epochs; L-BFGS: iterations), 1 or more; default 400.</summary>
-    public int NumberOfIterations = 400;
+    public int NumberOfIterations = BackpropDefaults.NumberOfIterations;
 
     /// <summary>Whether to shuffle the training rows before every epoch; default <see langword="true"/>.</summary>
-    public bool Shuffle = true;
+    public bool Shuffle = BackpropDefaults.Shuffle;
 
     /// <summary>λ₁ of the L1 penalty λ₁·Σ|w| on the weights (not the biases), 0 or more; default 0.</summary>
-    public float L1Regularization;
+    public float L1Regularization = BackpropDefaults.L1Regularization;
 
     /// <summary>λ₂ of the L2 penalty ½·λ₂·Σw² on the weights (not the biases), added to the mean loss; 0 or more; default 0.001.</summary>
-    public float L2Regularization = 1e-3f;
+    public float L2Regularization = BackpropDefaults.L2Regularization;
 
     /// <summary>
     /// Decoupled weight decay λ (weights shrink by η·λ·w each step); default <see langword="null"/>: 0.01 with
@@ -72,7 +66,7 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public float? WeightDecay;
 
     /// <summary>The probability of zeroing each hidden unit while training (inverted dropout), in [0, 1); default 0.</summary>
-    public float Dropout;
+    public float Dropout = BackpropDefaults.Dropout;
 
     /// <summary>Rescale the gradient when its global L2 norm exceeds this, positive; default <see langword="null"/> (no clipping).</summary>
     public float? GradientClipNorm;
@@ -84,27 +78,27 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// <c>Fit(train, validationData)</c>, else <see cref="ValidationFraction"/> of the training rows), or the
     /// training loss when there is none.
     /// </summary>
-    public bool EarlyStopping = true;
+    public bool EarlyStopping = BackpropDefaults.EarlyStopping;
 
     /// <summary>Epochs without improvement before stopping, 1 or more; default 30.</summary>
-    public int EarlyStoppingPatience = 30;
+    public int EarlyStoppingPatience = BackpropDefaults.EarlyStoppingPatience;
 
     /// <summary>The least improvement of the monitored value that counts, 0 or more; default 0.0001.</summary>
-    public double EarlyStoppingMinDelta = 1e-4;
+    public double EarlyStoppingMinDelta = BackpropDefaults.EarlyStoppingMinDelta;
 
     /// <summary>
     /// What early stopping watches on validation data: <see cref="ValidationMetric.Loss"/> (the task's loss, log-loss
     /// for classifiers; the default), <see cref="ValidationMetric.RSquared"/> for regression,
     /// <see cref="ValidationMetric.Accuracy"/> for classifiers, <see cref="ValidationMetric.Auc"/> for binary ones.
     /// </summary>
-    public ValidationMetric EarlyStoppingMetric = ValidationMetric.Loss;
+    public ValidationMetric EarlyStoppingMetric = BackpropDefaults.EarlyStoppingMetric;
 
     /// <summary>
     /// When <c>Fit</c> gets no validation set, hold out this fraction of the training rows for early stopping
     /// (seeded; stratified by class for classifiers), in [0, 1); default 0.2. 0 trains on every row and stops on the
     /// training loss instead.
     /// </summary>
-    public float ValidationFraction = 0.2f;
+    public float ValidationFraction = BackpropDefaults.ValidationFraction;
 
     /// <summary>
     /// After early stopping on the held-out <see cref="ValidationFraction"/>, train again from the same start on every
@@ -113,7 +107,7 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// +0.015 on Sacramento housing, +0.014 on white wine, +0.003 on energy efficiency, but −0.002 on the power plant
     /// and on California housing, where the best held-out epoch is partly luck that a second run does not repeat.
     /// </summary>
-    public bool RefitOnAllRows;
+    public bool RefitOnAllRows = BackpropDefaults.RefitOnAllRows;
 
     /// <summary>
     /// Standardise each feature to mean 0 and deviation 1 on the training rows, inside the model, before the network;
@@ -122,7 +116,7 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// indicator, a flag) is centred and divided by half the gap between them instead of by its deviation, so a rare
     /// category is not magnified into a lever that fits its few rows (see <see cref="IBackpropModelParameters.FeatureScales"/>).
     /// </summary>
-    public bool StandardizeFeatures = true;
+    public bool StandardizeFeatures = BackpropDefaults.StandardizeFeatures;
 
     /// <summary>The most threads the kernels use; default <see langword="null"/>: every processor. Results do not depend on it.</summary>
     public int? NumberOfThreads;

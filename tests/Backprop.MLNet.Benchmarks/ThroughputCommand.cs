@@ -23,8 +23,8 @@ internal static class ThroughputCommand
             "multiclass" => true,
             _ => throw new ArgumentException($"--task must be regression or multiclass, not '{settings.Task}'."),
         };
-        CsvTable train = CsvTable.Read(settings.Train, settings.Label);
-        CsvTable test = CsvTable.Read(settings.Test, settings.Label);
+        NumericCsv train = NumericCsv.Read(settings.Train, settings.Label);
+        NumericCsv test = NumericCsv.Read(settings.Test, settings.Label);
         if (test.FeatureCount != train.FeatureCount)
             throw new ArgumentException($"The test file has {test.FeatureCount} features but the training file has {train.FeatureCount}.");
 
@@ -36,7 +36,7 @@ internal static class ThroughputCommand
             LearningRate = settings.LearningRate,
             L2Regularization = settings.L2Regularization,
             BatchSize = settings.Batch,
-            NumberOfEpochs = settings.Epochs,
+            NumberOfIterations = settings.Epochs,
             EarlyStopping = false,
             ValidationFraction = 0f,
             NumberOfThreads = settings.Threads,

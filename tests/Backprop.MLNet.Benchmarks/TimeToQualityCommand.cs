@@ -27,7 +27,7 @@ internal static class TimeToQualityCommand
         if (settings.Passes < 1)
             throw new ArgumentException($"--passes must be 1 or more, not {settings.Passes}.");
         var ml = new MLContext(seed: 1);
-        CsvTable trainTable = CsvTable.Read(settings.Train, settings.Label), testTable = CsvTable.Read(settings.Test, settings.Label);
+        NumericCsv trainTable = NumericCsv.Read(settings.Train, settings.Label), testTable = NumericCsv.Read(settings.Test, settings.Label);
         if (testTable.FeatureCount != trainTable.FeatureCount)
             throw new ArgumentException($"The test file has {testTable.FeatureCount} features but the training file has {trainTable.FeatureCount}.");
         IDataView train = ml.Data.Cache(Load(ml, trainTable)), test = ml.Data.Cache(Load(ml, testTable));
@@ -71,7 +71,7 @@ internal static class TimeToQualityCommand
         return 0;
     }
 
-    private static IDataView Load(MLContext ml, CsvTable table)
+    private static IDataView Load(MLContext ml, NumericCsv table)
     {
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, table.FeatureCount);

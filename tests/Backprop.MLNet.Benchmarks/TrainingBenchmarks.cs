@@ -62,7 +62,7 @@ public class TrainingBenchmarks
     [Benchmark]
     public MultilayerPerceptron W1Epoch() => new MlpTrainer(new MlpTrainerOptions
     {
-        HiddenLayers = [128, 64], BatchSize = 256, NumberOfEpochs = 1, EarlyStopping = false, ValidationFraction = 0f,
+        HiddenLayers = [128, 64], BatchSize = 256, NumberOfIterations = 1, EarlyStopping = false, ValidationFraction = 0f, L2Regularization = 0f,
         NumberOfThreads = Threads, Seed = 1,
     }).Train(_data);
 
@@ -70,6 +70,6 @@ public class TrainingBenchmarks
     public MultilayerPerceptron W2Epoch() => new MlpTrainer(new MlpTrainerOptions
     {
         HiddenLayers = [256, 128], Loss = LossFunction.SoftmaxCrossEntropy(), NumberOfClasses = W2Classes, BatchSize = 128,
-        NumberOfEpochs = 1, EarlyStopping = false, ValidationFraction = 0f, NumberOfThreads = Threads, Seed = 1,
+        NumberOfIterations = 1, EarlyStopping = false, ValidationFraction = 0f, L2Regularization = 0f, NumberOfThreads = Threads, Seed = 1,
     }).Train(_w2);
 }

@@ -9,13 +9,7 @@ public class BinaryTrainerTests
 {
     private static readonly TabularDataset Cancer = TabularDataset.BreastCancer;
 
-    private static BackpropBinaryTrainer.Options Quick(int iterations = 30) => new()
-    {
-        LabelColumnName = Cancer.Label,
-        HiddenLayers = [16],
-        NumberOfIterations = iterations,
-        Seed = 7,
-    };
+    private static BackpropBinaryTrainer.Options Quick(int iterations = 30) => QuickOptions.For<BackpropBinaryTrainer.Options>(Cancer.Label, iterations);
 
     [Fact]
     public void The_issue_pipeline_separates_malignant_from_benign_on_held_out_rows()

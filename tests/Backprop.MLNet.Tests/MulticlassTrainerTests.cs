@@ -9,15 +9,13 @@ public class MulticlassTrainerTests
 {
     private static readonly TabularDataset Iris = TabularDataset.Iris;
 
-    private static BackpropMulticlassTrainer.Options Quick(int iterations = 30) => new()
+    private static BackpropMulticlassTrainer.Options Quick(int iterations = 30)
     {
-        LabelColumnName = Iris.Label,
-        HiddenLayers = [16],
-        NumberOfIterations = iterations,
+        var options = QuickOptions.For<BackpropMulticlassTrainer.Options>(Iris.Label, iterations);
         // 150 rows make two mini-batches an epoch: a larger step than the default lets short runs converge.
-        LearningRate = 0.01f,
-        Seed = 7,
-    };
+        options.LearningRate = 0.01f;
+        return options;
+    }
 
     [Fact]
     public void The_issue_pipeline_learns_digits_and_maps_predictions_back_to_labels()

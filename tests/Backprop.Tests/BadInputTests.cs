@@ -48,13 +48,13 @@ public class BadInputTests
         { "Dropout", o => o.Dropout = -0.1f },
         { "LearningRate", o => o.LearningRate = 0f },
         { "LearningRate", o => o.LearningRate = float.NaN },
-        { "NumberOfEpochs", o => o.NumberOfEpochs = 0 },
+        { "NumberOfIterations", o => o.NumberOfIterations = 0 },
         { "ValidationFraction", o => o.ValidationFraction = 1f },
         { "GradientClipNorm", o => o.GradientClipNorm = 0f },
         { "L2Regularization", o => o.L2Regularization = -1f },
         { "EarlyStoppingPatience", o => o.EarlyStoppingPatience = 0 },
         { "NumberOfThreads", o => o.NumberOfThreads = 0 },
-        { "Accuracy is for classification", o => o.ValidationMetric = ValidationMetric.Accuracy },
+        { "EarlyStoppingMetric Accuracy does not apply to regression", o => o.EarlyStoppingMetric = ValidationMetric.Accuracy },
         { "Dropout cannot be used with L-BFGS", o => { o.Optimizer = new LbfgsOptimizer(); o.Dropout = 0.2f; } },
     };
 
@@ -86,22 +86,22 @@ public class BadInputTests
     [Fact]
     public void A_warm_start_from_another_shape_is_refused()
     {
-        MultilayerPerceptron model = new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [4], NumberOfEpochs = 1 }).Train(Small);
+        MultilayerPerceptron model = new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [4], NumberOfIterations = 1 }).Train(Small);
         var error = Assert.Throws<ArgumentException>(() =>
-            new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [5], NumberOfEpochs = 1 }).Train(Small, initialModel: model));
+            new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [5], NumberOfIterations = 1 }).Train(Small, initialModel: model));
         Assert.Contains("warm start needs the same layers", error.Message);
     }
 
     [Fact]
     public void A_classifier_needs_two_classes_and_valid_labels()
     {
-        var options = new MlpTrainerOptions { Loss = LossFunction.BinaryCrossEntropy(), NumberOfEpochs = 1 };
+        var options = new MlpTrainerOptions { Loss = LossFunction.BinaryCrossEntropy(), NumberOfIterations = 1 };
         Assert.Contains("at least two classes", Assert.Throws<ArgumentException>(() =>
             new MlpTrainer(options).Train(new TrainingData(new float[3], 1, [1f, 1f, 1f]))).Message);
         Assert.Contains("labels[1] is 3", Assert.Throws<ArgumentException>(() =>
             new MlpTrainer(options).Train(new TrainingData(new float[3], 1, [1f, 3f, 0f]))).Message);
 
-        var multiclass = new MlpTrainerOptions { Loss = LossFunction.SoftmaxCrossEntropy([1f, 1f]), NumberOfEpochs = 1 };
+        var multiclass = new MlpTrainerOptions { Loss = LossFunction.SoftmaxCrossEntropy([1f, 1f]), NumberOfIterations = 1 };
         Assert.Contains("one weight per class", Assert.Throws<ArgumentException>(() =>
             new MlpTrainer(multiclass).Train(new TrainingData(new float[3], 1, [0f, 1f, 2f]))).Message);
     }
@@ -109,7 +109,7 @@ public class BadInputTests
     [Fact]
     public void Prediction_with_the_wrong_row_width_is_refused()
     {
-        MultilayerPerceptron model = new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [4], NumberOfEpochs = 1 }).Train(Small);
+        MultilayerPerceptron model = new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [4], NumberOfIterations = 1 }).Train(Small);
         Assert.Contains("trained on 3", Assert.Throws<ArgumentException>(() => model.Predict([1f, 2f])).Message);
         Assert.Contains("whole number of rows", Assert.Throws<ArgumentException>(() => model.Predict(new float[7], new float[2])).Message);
     }

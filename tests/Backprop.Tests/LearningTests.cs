@@ -14,9 +14,9 @@ public class LearningTests(ITestOutputHelper output)
         float[] y = [0, 1, 1, 0];
         var options = new MlpTrainerOptions
         {
-            HiddenLayers = [8], HiddenActivation = Activation.Tanh, Loss = LossFunction.BinaryCrossEntropy(),
+            HiddenLayers = [8], Activation = Activation.Tanh, Loss = LossFunction.BinaryCrossEntropy(),
             Optimizer = optimizer == "Adam" ? new AdamOptimizer() : new LbfgsOptimizer(), LearningRate = 0.05f,
-            BatchSize = 4, NumberOfEpochs = 1000, EarlyStopping = false, Seed = 1,
+            BatchSize = 4, NumberOfIterations = 1000, EarlyStopping = false, ValidationFraction = 0f, L2Regularization = 0f, Seed = 1,
         };
         MultilayerPerceptron model = new MlpTrainer(options).Train(new TrainingData(x, 2, y));
 
@@ -38,7 +38,7 @@ public class LearningTests(ITestOutputHelper output)
         (TrainingData train, TrainingData test) = HousingData.LoadSplit(seed: 42);
         var options = new MlpTrainerOptions
         {
-            HiddenLayers = [16], Optimizer = new LbfgsOptimizer(), L2Regularization = 0.03f, NumberOfEpochs = 300, EarlyStopping = false,
+            HiddenLayers = [16], Optimizer = new LbfgsOptimizer(), L2Regularization = 0.03f, NumberOfIterations = 300, EarlyStopping = false,
         };
         MultilayerPerceptron model = new MlpTrainer(options).Train(train);
 
@@ -56,9 +56,9 @@ public class LearningTests(ITestOutputHelper output)
     public void Raw_dollar_labels_train_as_well_as_standardised_ones_thanks_to_label_scaling()
     {
         (TrainingData train, TrainingData test) = HousingData.LoadSplit();
-        var options = new MlpTrainerOptions { HiddenLayers = [16], LearningRate = 0.01f, BatchSize = 64, NumberOfEpochs = 60, EarlyStopping = false };
+        var options = new MlpTrainerOptions { HiddenLayers = [16], LearningRate = 0.01f, BatchSize = 64, NumberOfIterations = 60, EarlyStopping = false };
         MultilayerPerceptron scaled = new MlpTrainer(options).Train(train);
-        options.StandardizeLabels = false;
+        options.StandardizeLabel = false;
         MultilayerPerceptron raw = new MlpTrainer(options).Train(train);
 
         double R2(MultilayerPerceptron m)
@@ -89,7 +89,7 @@ public class LearningTests(ITestOutputHelper output)
         var options = new MlpTrainerOptions
         {
             HiddenLayers = [8], Loss = LossFunction.SoftmaxCrossEntropy(labelSmoothing: 0.05f), LearningRate = 0.01f,
-            BatchSize = 32, NumberOfEpochs = 50, ValidationFraction = 0.2f, ValidationMetric = ValidationMetric.Accuracy,
+            BatchSize = 32, NumberOfIterations = 50, ValidationFraction = 0.2f, EarlyStoppingMetric = ValidationMetric.Accuracy,
         };
         MultilayerPerceptron model = new MlpTrainer(options).Train(new TrainingData(x, 2, y));
 
@@ -131,7 +131,7 @@ public class LearningTests(ITestOutputHelper output)
             }
             y[i] = k;
         }
-        var options = new MlpTrainerOptions { HiddenLayers = [], Loss = LossFunction.Poisson, Optimizer = new LbfgsOptimizer(), NumberOfEpochs = 100 };
+        var options = new MlpTrainerOptions { HiddenLayers = [], Loss = LossFunction.Poisson, Optimizer = new LbfgsOptimizer(), NumberOfIterations = 100 };
         MultilayerPerceptron model = new MlpTrainer(options).Train(new TrainingData(x, 1, y));
 
         Assert.Null(model.LabelScaling);

@@ -3,7 +3,7 @@ namespace Backprop.Tests;
 /// <summary>Each optimiser's update against values worked out by hand from its documented formula.</summary>
 public class OptimizerTests
 {
-    private static float[] TwoSteps(Optimizer optimizer, float learningRate, params float[] gradients)
+    private static float[] TwoSteps(MiniBatchOptimizer optimizer, float learningRate, params float[] gradients)
     {
         float[] parameter = [1f];
         float[][] buffers = optimizer.CreateBuffers(1);
@@ -57,7 +57,7 @@ public class OptimizerTests
         var options = new MlpTrainerOptions
         {
             HiddenLayers = [], Optimizer = new AdamWOptimizer(), WeightDecay = 0.1f, LearningRate = 0.1f,
-            NumberOfEpochs = 1, BatchSize = 2, StandardizeLabels = false, EarlyStopping = false,
+            NumberOfIterations = 1, BatchSize = 2, StandardizeLabel = false, EarlyStopping = false, ValidationFraction = 0f, L2Regularization = 0f,
         };
         MultilayerPerceptron trained = new MlpTrainer(options).Train(new TrainingData([1f, 2f], 1, [1f, 3f]), initialModel: start);
 
@@ -95,7 +95,10 @@ public class OptimizerTests
     public void Lbfgs_on_a_linear_network_reproduces_least_squares()
     {
         (TrainingData train, TrainingData test) = Support.HousingData.LoadSplit();
-        var options = new MlpTrainerOptions { HiddenLayers = [], Optimizer = new LbfgsOptimizer(), NumberOfEpochs = 200, EarlyStopping = false };
+        var options = new MlpTrainerOptions
+        {
+            HiddenLayers = [], Optimizer = new LbfgsOptimizer(), NumberOfIterations = 200, EarlyStopping = false, ValidationFraction = 0f, L2Regularization = 0f,
+        };
         MultilayerPerceptron model = new MlpTrainer(options).Train(train);
 
         float[] ols = Support.HousingData.FitLeastSquares(train)(test.Features);

@@ -6,7 +6,7 @@ public class PersistenceTests
 {
     private static MultilayerPerceptron Trained() => new MlpTrainer(new MlpTrainerOptions
     {
-        HiddenLayers = [12, 6], HiddenActivation = Activation.LeakyReLU(0.2f), NumberOfEpochs = 4, ValidationFraction = 0.2f,
+        HiddenLayers = [12, 6], Activation = Activation.LeakyReLU(0.2f), NumberOfIterations = 4, ValidationFraction = 0.2f,
         LearningRateSchedule = new ReduceOnPlateauSchedule(patience: 1),
     }).Train(SyntheticData.Regression(150, 5, seed: 1));
 
@@ -43,7 +43,7 @@ public class PersistenceTests
     public void A_loaded_model_warm_starts_like_the_original()
     {
         TrainingData data = SyntheticData.Regression(150, 5, seed: 1);
-        var options = new MlpTrainerOptions { HiddenLayers = [12], NumberOfEpochs = 3, EarlyStopping = false };
+        var options = new MlpTrainerOptions { HiddenLayers = [12], NumberOfIterations = 3, EarlyStopping = false };
         MultilayerPerceptron model = new MlpTrainer(options).Train(data);
         MultilayerPerceptron loaded = MultilayerPerceptron.Load(new MemoryStream(Bytes(model)));
 
@@ -57,7 +57,8 @@ public class PersistenceTests
         float[] x = [0, 0, 0, 1, 1, 0, 1, 1];
         MultilayerPerceptron model = new MlpTrainer(new MlpTrainerOptions
         {
-            HiddenLayers = [4], HiddenActivation = Activation.Gelu, Loss = LossFunction.SoftmaxCrossEntropy(), NumberOfEpochs = 3,
+            HiddenLayers = [4], Activation = Activation.Gelu, Loss = LossFunction.SoftmaxCrossEntropy(), NumberOfIterations = 3,
+            ValidationFraction = 0f,
         }).Train(new TrainingData(x, 2, [0, 1, 2, 1]));
         string path = Path.Combine(Path.GetTempPath(), $"backprop-{Guid.NewGuid():N}.bpm");
         try

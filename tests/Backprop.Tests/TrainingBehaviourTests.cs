@@ -10,7 +10,7 @@ public class TrainingBehaviourTests
         // 60 training rows and a wide network overfit fast, so the validation loss turns up and training stops.
         (TrainingData all, TrainingData validation) = HousingData.LoadSplit();
         var train = new TrainingData(all.Features[..(60 * 3)], 3, all.Labels[..60]);
-        var options = new MlpTrainerOptions { HiddenLayers = [64, 64], LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = 500, EarlyStoppingPatience = 15 };
+        var options = new MlpTrainerOptions { HiddenLayers = [64, 64], LearningRate = 0.01f, BatchSize = 16, NumberOfIterations = 500, EarlyStoppingPatience = 15 };
         MultilayerPerceptron model = new MlpTrainer(options).Train(train, validation);
 
         TrainingHistory history = model.History;
@@ -35,7 +35,7 @@ public class TrainingBehaviourTests
         var train = new TrainingData(all.Features[..(80 * 3)], 3, all.Labels[..80]);
         MlpTrainerOptions Options(bool refit, List<int>? epochs = null) => new()
         {
-            HiddenLayers = [64, 64], LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = 300, EarlyStoppingPatience = 10,
+            HiddenLayers = [64, 64], LearningRate = 0.01f, BatchSize = 16, NumberOfIterations = 300, EarlyStoppingPatience = 10,
             ValidationFraction = 0.25f, Seed = 3, RefitOnAllRows = refit, EpochCompleted = e => epochs?.Add(e.Epoch),
         };
         var seen = new List<int>();
@@ -46,7 +46,7 @@ public class TrainingBehaviourTests
         var byHand = Options(false);
         byHand.ValidationFraction = 0f;
         byHand.EarlyStopping = false;
-        byHand.NumberOfEpochs = chosen;
+        byHand.NumberOfIterations = chosen;
         MultilayerPerceptron expected = new MlpTrainer(byHand).Train(train);
 
         Assert.Equal(StopReason.EarlyStopped, heldOut.History.StopReason);
@@ -67,7 +67,7 @@ public class TrainingBehaviourTests
         TrainingData data = SyntheticData.Regression(400, 6, seed: 1);
         MlpTrainerOptions Options(int seed) => new()
         {
-            HiddenLayers = [16, 8], Dropout = 0.2f, ValidationFraction = 0.2f, BatchSize = 32, NumberOfEpochs = 5, Seed = seed,
+            HiddenLayers = [16, 8], Dropout = 0.2f, ValidationFraction = 0.2f, BatchSize = 32, NumberOfIterations = 5, Seed = seed,
         };
         float[] first = new MlpTrainer(Options(7)).Train(data).Parameters.ToArray();
         float[] again = new MlpTrainer(Options(7)).Train(data).Parameters.ToArray();
@@ -88,7 +88,7 @@ public class TrainingBehaviourTests
         TrainingData data = SyntheticData.Regression(1024, 64, seed: 2);
         MlpTrainerOptions Options(int threads) => new()
         {
-            HiddenLayers = [128, 64], BatchSize = 256, NumberOfEpochs = 2, Dropout = dropout, NumberOfThreads = threads,
+            HiddenLayers = [128, 64], BatchSize = 256, NumberOfIterations = 2, Dropout = dropout, NumberOfThreads = threads,
         };
         float[] one = new MlpTrainer(Options(1)).Train(data).Parameters.ToArray();
         float[] two = new MlpTrainer(Options(2)).Train(data).Parameters.ToArray();
@@ -130,7 +130,7 @@ public class TrainingBehaviourTests
         TrainingData data = SyntheticData.Regression(300, 4, seed: 3);
         MlpTrainerOptions Options(int epochs) => new()
         {
-            HiddenLayers = [16], BatchSize = 32, NumberOfEpochs = epochs, EarlyStopping = false, Dropout = 0.1f,
+            HiddenLayers = [16], BatchSize = 32, NumberOfIterations = epochs, EarlyStopping = false, Dropout = 0.1f,
             Optimizer = optimizer switch { "Adam" => new AdamOptimizer(), "SGD" => new SgdOptimizer(0.9f, nesterov: true), _ => new RmsPropOptimizer() },
             LearningRate = optimizer == "SGD" ? 0.01f : 0.003f, LearningRateSchedule = new CosineSchedule(warmupEpochs: 2, periodEpochs: 10),
         };
@@ -151,8 +151,15 @@ public class TrainingBehaviourTests
     public void A_warm_start_with_another_optimizer_starts_that_optimizer_afresh()
     {
         TrainingData data = SyntheticData.Regression(200, 4, seed: 4);
-        MultilayerPerceptron adam = new MlpTrainer(new MlpTrainerOptions { HiddenLayers = [8], NumberOfEpochs = 3, EarlyStopping = false }).Train(data);
-        var sgdOptions = new MlpTrainerOptions { HiddenLayers = [8], NumberOfEpochs = 2, EarlyStopping = false, Optimizer = new SgdOptimizer(), LearningRate = 0.01f };
+        MultilayerPerceptron adam = new MlpTrainer(new MlpTrainerOptions
+        {
+            HiddenLayers = [8], NumberOfIterations = 3, BatchSize = 200, EarlyStopping = false, ValidationFraction = 0f,
+        }).Train(data);
+        var sgdOptions = new MlpTrainerOptions
+        {
+            HiddenLayers = [8], NumberOfIterations = 2, BatchSize = 200, EarlyStopping = false, ValidationFraction = 0f,
+            Optimizer = new SgdOptimizer(), LearningRate = 0.01f,
+        };
         MultilayerPerceptron sgd = new MlpTrainer(sgdOptions).Train(data, initialModel: adam);
 
         Assert.Equal("SGD", sgd.TrainingState!.OptimizerName);
@@ -169,7 +176,11 @@ public class TrainingBehaviourTests
         var repeatedRows = Enumerable.Range(0, 60).SelectMany(i => i % 3 == 0 ? new[] { i, i } : [i]).ToArray();
         var repeated = new TrainingData(repeatedRows.SelectMany(i => data.Features.Skip(3 * i).Take(3)).ToArray(), 3, repeatedRows.Select(i => data.Labels[i]).ToArray());
 
-        var options = new MlpTrainerOptions { HiddenLayers = [4], Optimizer = new LbfgsOptimizer(), NumberOfEpochs = 30, EarlyStopping = false, StandardizeLabels = false };
+        var options = new MlpTrainerOptions
+        {
+            HiddenLayers = [4], Optimizer = new LbfgsOptimizer(), NumberOfIterations = 30, EarlyStopping = false, ValidationFraction = 0f,
+            L2Regularization = 0f, StandardizeLabel = false,
+        };
         MultilayerPerceptron weighted = new MlpTrainer(options).Train(new TrainingData(data.Features, 3, data.Labels, weights));
         MultilayerPerceptron duplicated = new MlpTrainer(options).Train(repeated);
         MultilayerPerceptron unweighted = new MlpTrainer(options).Train(data);
@@ -191,7 +202,7 @@ public class TrainingBehaviourTests
         var options = new MlpTrainerOptions
         {
             HiddenLayers = [], Optimizer = new SgdOptimizer(momentum: 0f), LearningRate = 0.1f, GradientClipNorm = 1f,
-            NumberOfEpochs = 1, StandardizeLabels = false, EarlyStopping = false,
+            NumberOfIterations = 1, StandardizeLabel = false, EarlyStopping = false, ValidationFraction = 0f, L2Regularization = 0f,
         };
         MultilayerPerceptron model = new MlpTrainer(options).Train(new TrainingData([1f, 2f], 1, [1f, 3f]), initialModel: OptimizerTests.LinearModel(0.5f, 0f));
 
@@ -206,7 +217,7 @@ public class TrainingBehaviourTests
         TrainingData data = SyntheticData.Regression(300, 8, seed: 6);
         MultilayerPerceptron Train(float l1, float l2) => new MlpTrainer(new MlpTrainerOptions
         {
-            HiddenLayers = [16], L1Regularization = l1, L2Regularization = l2, NumberOfEpochs = 100, BatchSize = 300,
+            HiddenLayers = [16], L1Regularization = l1, L2Regularization = l2, NumberOfIterations = 100, BatchSize = 300,
             Optimizer = new LbfgsOptimizer(), EarlyStopping = false,
         }).Train(data);
         float[] FirstLayer(MultilayerPerceptron m) => m.Layers[0].Weights.ToArray();
@@ -220,7 +231,7 @@ public class TrainingBehaviourTests
     public void Dropout_changes_training_but_never_prediction()
     {
         TrainingData data = SyntheticData.Regression(200, 4, seed: 7);
-        var options = new MlpTrainerOptions { HiddenLayers = [32], NumberOfEpochs = 5, EarlyStopping = false };
+        var options = new MlpTrainerOptions { HiddenLayers = [32], NumberOfIterations = 5, EarlyStopping = false };
         float[] plain = new MlpTrainer(options).Train(data).Parameters.ToArray();
         options.Dropout = 0.5f;
         MultilayerPerceptron dropped = new MlpTrainer(options).Train(data);
@@ -237,7 +248,7 @@ public class TrainingBehaviourTests
         var seen = new List<EpochRecord>();
         var options = new MlpTrainerOptions
         {
-            HiddenLayers = [8], NumberOfEpochs = 6, EarlyStopping = false, ValidationFraction = 0.25f,
+            HiddenLayers = [8], NumberOfIterations = 6, EarlyStopping = false, ValidationFraction = 0.25f,
             LearningRate = 0.01f, LearningRateSchedule = new StepDecaySchedule(2, 0.5), EpochCompleted = seen.Add,
         };
         MultilayerPerceptron model = new MlpTrainer(options).Train(data);
@@ -254,7 +265,7 @@ public class TrainingBehaviourTests
     {
         TrainingData data = SyntheticData.Regression(200, 4, seed: 9);
         using var cancellation = new CancellationTokenSource();
-        var options = new MlpTrainerOptions { HiddenLayers = [8], NumberOfEpochs = 1000, EarlyStopping = false };
+        var options = new MlpTrainerOptions { HiddenLayers = [8], NumberOfIterations = 1000, EarlyStopping = false };
         int epochs = 0;
         options.EpochCompleted = _ =>
         {
@@ -273,7 +284,7 @@ public class TrainingBehaviourTests
         (TrainingData train, _) = HousingData.LoadSplit();
         var options = new MlpTrainerOptions
         {
-            HiddenLayers = [16], Optimizer = new SgdOptimizer(), LearningRate = 10f, StandardizeLabels = false, NumberOfEpochs = 50,
+            HiddenLayers = [16], Optimizer = new SgdOptimizer(), LearningRate = 10f, StandardizeLabel = false, NumberOfIterations = 50,
         };
         var error = Assert.Throws<TrainingDivergedException>(() => new MlpTrainer(options).Train(train));
         Assert.Contains("diverged", error.Message);
@@ -295,7 +306,7 @@ public class TrainingBehaviourTests
     {
         TrainingData train = SyntheticData.Regression(100, 3, seed: 10);
         var validation = new TrainingData([3e38f, 3e38f, -3e38f, 3e38f, 3e38f, 3e38f], 3, [3e38f, -3e38f]);
-        var options = new MlpTrainerOptions { HiddenLayers = [4], NumberOfEpochs = 3 };
+        var options = new MlpTrainerOptions { HiddenLayers = [4], NumberOfIterations = 3 };
         var error = Assert.Throws<TrainingDivergedException>(() => new MlpTrainer(options).Train(train, validation));
         Assert.Contains("validation loss", error.Message);
     }

@@ -1,3 +1,6 @@
+// Over 250 lines on purpose: the GEMM entry point, its packing of both operands and its split of the
+// work between threads are one algorithm whose parts share the tile sizes; the micro-kernels themselves live apart,
+// in GemmPaths.cs.
 using System.Buffers;
 using System.Numerics.Tensors;
 

@@ -4,7 +4,7 @@ namespace Backprop;
 /// Adam (Kingma &amp; Ba): m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − η·m̂ / (√v̂ + ε) with the bias-corrected
 /// m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ). With a weight decay set in the options it becomes AdamW.
 /// </summary>
-public sealed class AdamOptimizer : Optimizer
+public sealed class AdamOptimizer : MiniBatchOptimizer
 {
     /// <summary>Creates the optimiser.</summary>
     /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>

@@ -4,7 +4,7 @@ namespace Backprop;
 /// AdamW (Loshchilov &amp; Hutter): Adam with decoupled weight decay, θ ← θ − η·λ·θ before each Adam step. λ comes from
 /// the options' weight decay, and is 0.01 (PyTorch's default) when that is unset.
 /// </summary>
-public sealed class AdamWOptimizer : Optimizer
+public sealed class AdamWOptimizer : MiniBatchOptimizer
 {
     /// <summary>Creates the optimiser.</summary>
     /// <param name="beta1">β₁ in [0, 1); default 0.9.</param>

@@ -45,8 +45,7 @@ public sealed class LbfgsOptimizer : Optimizer
     internal override bool CanContinue(float[][] buffers, int parameterCount) =>
         buffers.Length % 2 == 0 && buffers.Length / 2 <= HistorySize && buffers.All(b => b.Length == parameterCount);
 
-    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step) =>
-        throw new InvalidOperationException("L-BFGS works on the whole objective; call Iterate.");
+    internal override EpochStrategy CreateEpochs(TrainingContext context) => new FullBatchEpochs(context, this);
 
     /// <summary>
     /// One L-BFGS iteration from <paramref name="parameters"/>, where the objective is <paramref name="loss"/> with

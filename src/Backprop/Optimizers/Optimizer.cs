@@ -2,8 +2,8 @@ namespace Backprop;
 
 /// <summary>
 /// How gradients become parameter updates. Choose one of <see cref="SgdOptimizer"/>, <see cref="AdamOptimizer"/>,
-/// <see cref="AdamWOptimizer"/>, <see cref="RmsPropOptimizer"/> (mini-batch) or <see cref="LbfgsOptimizer"/>
-/// (full batch, for small data). The optimiser object holds only hyperparameters; its moving state lives in the
+/// <see cref="AdamWOptimizer"/>, <see cref="RmsPropOptimizer"/> (a <see cref="MiniBatchOptimizer"/>) or
+/// <see cref="LbfgsOptimizer"/> (full batch, for small data). The optimiser object holds only hyperparameters; its moving state lives in the
 /// model's <see cref="TrainingState"/>, so a warm start continues it.
 /// </summary>
 public abstract class Optimizer
@@ -24,8 +24,8 @@ public abstract class Optimizer
     /// <summary>Fresh state vectors for <paramref name="parameterCount"/> parameters.</summary>
     internal abstract float[][] CreateBuffers(int parameterCount);
 
-    /// <summary>Applies one update. <paramref name="step"/> counts from 1.</summary>
-    internal abstract void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step);
+    /// <summary>How an epoch of this optimiser runs: mini-batch steps, or one full-batch iteration.</summary>
+    internal abstract EpochStrategy CreateEpochs(TrainingContext context);
 
     /// <summary>Whether <paramref name="buffers"/> is state this optimiser can continue from.</summary>
     internal virtual bool CanContinue(float[][] buffers, int parameterCount)

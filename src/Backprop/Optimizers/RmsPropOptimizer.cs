@@ -4,7 +4,7 @@ namespace Backprop;
 /// RMSProp: s ← ρ·s + (1 − ρ)·g², then θ ← θ − η·g / (√s + ε); with momentum μ, b ← μ·b + g / (√s + ε) and θ ← θ − η·b
 /// (PyTorch's form).
 /// </summary>
-public sealed class RmsPropOptimizer : Optimizer
+public sealed class RmsPropOptimizer : MiniBatchOptimizer
 {
     /// <summary>Creates the optimiser.</summary>
     /// <param name="rho">ρ in [0, 1); default 0.9 (Keras's).</param>

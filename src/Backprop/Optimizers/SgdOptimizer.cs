@@ -4,7 +4,7 @@ namespace Backprop;
 /// Stochastic gradient descent with momentum, as PyTorch defines it: v ← μ·v + g, then θ ← θ − η·v, or with
 /// Nesterov θ ← θ − η·(g + μ·v).
 /// </summary>
-public sealed class SgdOptimizer : Optimizer
+public sealed class SgdOptimizer : MiniBatchOptimizer
 {
     /// <summary>Creates the optimiser.</summary>
     /// <param name="momentum">μ in [0, 1); default 0.9 (scikit-learn's).</param>

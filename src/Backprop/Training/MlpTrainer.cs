@@ -51,7 +51,7 @@ public sealed class MlpTrainer
         var refit = Options.Copy();
         refit.ValidationFraction = 0f;
         refit.EarlyStopping = false;
-        refit.NumberOfEpochs = Math.Max(1, chosen);
+        refit.NumberOfIterations = Math.Max(1, chosen);
         return new TrainingRun(refit, training, null, initialModel, cancellationToken, StopReason.Refitted).Execute();
     }
 }

@@ -1,17 +1,21 @@
 namespace Backprop;
 
 /// <summary>
-/// Everything that shapes a training run. The defaults follow scikit-learn's <c>MLPRegressor</c>/<c>MLPClassifier</c>
-/// where it has the option (one hidden layer of 100 ReLU units, Adam at 0.001, batches of 200, 200 epochs, stop
-/// after 10 epochs without improvement), and PyTorch/Keras elsewhere.
+/// Everything that shapes a training run. The names and defaults are the ML.NET trainers' (see
+/// <see cref="BackpropDefaults"/>): a regression network of ReLU layers 128 and 64, Adam at 0.001 on batches of 64, L2
+/// 0.001, the label standardised, and early stopping after 30 epochs without improvement on 20 % of the rows held out,
+/// at most 400 epochs.
 /// </summary>
 public sealed class MlpTrainerOptions
 {
-    /// <summary>The width of each hidden layer, input side first; default one layer of 100. An empty list gives a linear/GLM model.</summary>
-    public IReadOnlyList<int> HiddenLayers { get; set; } = [100];
+    /// <summary>
+    /// The width of each hidden layer, input side first; default <see cref="BackpropDefaults.RegressionHiddenLayers"/>
+    /// ({ 128, 64 }). An empty list gives a linear/GLM model.
+    /// </summary>
+    public IReadOnlyList<int> HiddenLayers { get; set; } = BackpropDefaults.RegressionHiddenLayers;
 
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
-    public Activation HiddenActivation { get; set; } = Activation.ReLU;
+    public Activation Activation { get; set; } = Activation.FromKind(BackpropDefaults.Activation);
 
     /// <summary>The loss, which also fixes the task and output transform; default <see cref="LossFunction.SquaredError"/>.</summary>
     public LossFunction Loss { get; set; } = LossFunction.SquaredError;
@@ -24,31 +28,31 @@ public sealed class MlpTrainerOptions
     /// scikit-learn. For these shallow networks it trained better than He's rectifier scaling
     /// (<see cref="WeightInitialization.Automatic"/>): W1's test R² after 10 epochs 0.984 against 0.966.
     /// </summary>
-    public WeightInitialization WeightInitialization { get; set; } = WeightInitialization.GlorotUniform;
+    public WeightInitialization WeightInitialization { get; set; } = BackpropDefaults.WeightInitialization;
 
     /// <summary>The optimiser; default <see cref="AdamOptimizer"/> with β = (0.9, 0.999).</summary>
     public Optimizer Optimizer { get; set; } = new AdamOptimizer();
 
     /// <summary>The initial learning rate η, positive; default 0.001. L-BFGS ignores it.</summary>
-    public float LearningRate { get; set; } = 0.001f;
+    public float LearningRate { get; set; } = BackpropDefaults.LearningRate;
 
     /// <summary>How the rate changes over epochs; default <see cref="LearningRateSchedule.Constant"/>.</summary>
     public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
 
-    /// <summary>Rows per mini-batch, 1 or more (capped at the training rows; the last partial batch is kept); default 200.</summary>
-    public int BatchSize { get; set; } = 200;
+    /// <summary>Rows per mini-batch, 1 or more (capped at the training rows; the last partial batch is kept); default 64.</summary>
+    public int BatchSize { get; set; } = BackpropDefaults.BatchSize;
 
-    /// <summary>Passes over the training data (L-BFGS: iterations), 1 or more; default 200.</summary>
-    public int NumberOfEpochs { get; set; } = 200;
+    /// <summary>The most passes over the training data (epochs; L-BFGS: iterations), 1 or more; default 400.</summary>
+    public int NumberOfIterations { get; set; } = BackpropDefaults.NumberOfIterations;
 
     /// <summary>Shuffle the training rows before every epoch; default <see langword="true"/>.</summary>
-    public bool Shuffle { get; set; } = true;
+    public bool Shuffle { get; set; } = BackpropDefaults.Shuffle;
 
     /// <summary>λ₁ of the L1 penalty λ₁·Σ|w| on weights (not biases), 0 or more; default 0.</summary>
-    public float L1Regularization { get; set; }
+    public float L1Regularization { get; set; } = BackpropDefaults.L1Regularization;
 
-    /// <summary>λ₂ of the L2 penalty ½·λ₂·Σw² on weights (not biases), 0 or more; default 0.</summary>
-    public float L2Regularization { get; set; }
+    /// <summary>λ₂ of the L2 penalty ½·λ₂·Σw² on weights (not biases), added to the mean loss; 0 or more; default 0.001.</summary>
+    public float L2Regularization { get; set; } = BackpropDefaults.L2Regularization;
 
     /// <summary>
     /// Decoupled weight decay λ: weights shrink by η·λ·w each step, apart from the gradient. Default
@@ -57,7 +61,7 @@ public sealed class MlpTrainerOptions
     public float? WeightDecay { get; set; }
 
     /// <summary>The probability of zeroing each hidden unit during training (inverted dropout), in [0, 1); default 0.</summary>
-    public float Dropout { get; set; }
+    public float Dropout { get; set; } = BackpropDefaults.Dropout;
 
     /// <summary>Rescale the gradient when its global L2 norm exceeds this, positive; default (<see langword="null"/>) no clipping.</summary>
     public float? GradientClipNorm { get; set; }
@@ -65,25 +69,29 @@ public sealed class MlpTrainerOptions
     /// <summary>
     /// Stop when the monitored value has not improved by <see cref="EarlyStoppingMinDelta"/> for
     /// <see cref="EarlyStoppingPatience"/> epochs, and keep the best epoch's weights; default <see langword="true"/>.
-    /// The monitored value is the validation loss or <see cref="ValidationMetric"/> when there is validation data,
+    /// The monitored value is the validation loss or <see cref="EarlyStoppingMetric"/> when there is validation data,
     /// else the training loss.
     /// </summary>
-    public bool EarlyStopping { get; set; } = true;
+    public bool EarlyStopping { get; set; } = BackpropDefaults.EarlyStopping;
 
-    /// <summary>Epochs without improvement before stopping, 1 or more; default 10.</summary>
-    public int EarlyStoppingPatience { get; set; } = 10;
+    /// <summary>Epochs without improvement before stopping, 1 or more; default 30.</summary>
+    public int EarlyStoppingPatience { get; set; } = BackpropDefaults.EarlyStoppingPatience;
 
     /// <summary>The least decrease of the monitored value (or increase of a metric) that counts, 0 or more; default 1e-4.</summary>
-    public double EarlyStoppingMinDelta { get; set; } = 1e-4;
-
-    /// <summary>What is monitored on validation data; default <see cref="Backprop.ValidationMetric.Loss"/>.</summary>
-    public ValidationMetric ValidationMetric { get; set; } = ValidationMetric.Loss;
+    public double EarlyStoppingMinDelta { get; set; } = BackpropDefaults.EarlyStoppingMinDelta;
 
     /// <summary>
-    /// When no validation set is given, hold out this fraction of the training rows (seeded; stratified by class for
-    /// classification), in [0, 1); default 0.
+    /// What is monitored on validation data: <see cref="ValidationMetric.Loss"/> (the default), <see cref="ValidationMetric.RSquared"/>
+    /// for regression, <see cref="ValidationMetric.Accuracy"/> for classifiers, <see cref="ValidationMetric.Auc"/> for binary ones.
     /// </summary>
-    public float ValidationFraction { get; set; }
+    public ValidationMetric EarlyStoppingMetric { get; set; } = BackpropDefaults.EarlyStoppingMetric;
+
+    /// <summary>
+    /// When no validation set is given, hold out this fraction of the training rows for early stopping (seeded;
+    /// stratified by class for classification), in [0, 1); default 0.2. 0 trains on every row and stops on the training
+    /// loss instead.
+    /// </summary>
+    public float ValidationFraction { get; set; } = BackpropDefaults.ValidationFraction;
 
     /// <summary>
     /// When rows were held out for early stopping (<see cref="ValidationFraction"/> above 0, no validation set given,
@@ -93,13 +101,13 @@ public sealed class MlpTrainerOptions
     /// <see cref="EpochCompleted"/> sees the held-out run's epochs, then the second run's, numbered from the start
     /// again. Costs up to about twice the training time.
     /// </summary>
-    public bool RefitOnAllRows { get; set; }
+    public bool RefitOnAllRows { get; set; } = BackpropDefaults.RefitOnAllRows;
 
     /// <summary>
-    /// Train a regression network on standardised labels and map predictions back (see <see cref="LabelScaling"/>);
+    /// Train a regression network on a standardised label and map predictions back (see <see cref="LabelScaling"/>);
     /// default <see langword="true"/>. Ignored by losses with a non-identity output (Poisson, classification).
     /// </summary>
-    public bool StandardizeLabels { get; set; } = true;
+    public bool StandardizeLabel { get; set; } = BackpropDefaults.StandardizeLabel;
 
     /// <summary>The seed of initialisation, shuffling, dropout and the validation split; default 0.</summary>
     public int Seed { get; set; }
@@ -134,8 +142,8 @@ public sealed class MlpTrainerOptions
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive number, for example 0.001.");
         if (BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1, for example 200.");
-        if (NumberOfEpochs < 1)
-            throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, "NumberOfEpochs must be at least 1.");
+        if (NumberOfIterations < 1)
+            throw new ArgumentOutOfRangeException(nameof(NumberOfIterations), NumberOfIterations, "NumberOfIterations (epochs) must be at least 1, for example 400.");
         RequireNonNegative(L1Regularization, nameof(L1Regularization));
         RequireNonNegative(L2Regularization, nameof(L2Regularization));
         if (WeightDecay is { } decay)
@@ -152,18 +160,24 @@ public sealed class MlpTrainerOptions
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1), for example 0.1.");
         if (NumberOfThreads is < 1)
             throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be at least 1, or null for all processors.");
-        if (!Enum.IsDefined(ValidationMetric))
-            throw new ArgumentOutOfRangeException(nameof(ValidationMetric), ValidationMetric, "Unknown validation metric.");
+        if (!Enum.IsDefined(EarlyStoppingMetric))
+            throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMetric), EarlyStoppingMetric, "Unknown early-stopping metric.");
         if (!Enum.IsDefined(WeightInitialization))
             throw new ArgumentOutOfRangeException(nameof(WeightInitialization), WeightInitialization, "Unknown weight initialisation.");
 
-        bool regression = !Loss.IsClassification;
-        if (ValidationMetric == ValidationMetric.RSquared && !regression)
-            throw new ArgumentException($"ValidationMetric RSquared is for regression, but the loss {Loss.Name} trains a classifier; use Loss, Accuracy or Auc.", nameof(ValidationMetric));
-        if (ValidationMetric is ValidationMetric.Accuracy or ValidationMetric.Auc && regression)
-            throw new ArgumentException($"ValidationMetric {ValidationMetric} is for classification, but the loss {Loss.Name} is a regression loss; use Loss or RSquared.", nameof(ValidationMetric));
-        if (ValidationMetric == ValidationMetric.Auc && Loss.OutputTransform != OutputTransform.Sigmoid)
-            throw new ArgumentException("ValidationMetric Auc needs a binary classifier (binary cross-entropy).", nameof(ValidationMetric));
+        ValidationMetric[] applicable = Loss.IsClassification
+            ? Loss.OutputTransform == OutputTransform.Sigmoid
+                ? [ValidationMetric.Loss, ValidationMetric.Accuracy, ValidationMetric.Auc]
+                : [ValidationMetric.Loss, ValidationMetric.Accuracy]
+            : [ValidationMetric.Loss, ValidationMetric.RSquared];
+        if (Array.IndexOf(applicable, EarlyStoppingMetric) < 0)
+        {
+            string task = !Loss.IsClassification ? "regression"
+                : Loss.OutputTransform == OutputTransform.Sigmoid ? "binary classification" : "multiclass classification";
+            throw new ArgumentException(
+                $"EarlyStoppingMetric {EarlyStoppingMetric} does not apply to {task} (the loss {Loss.Name}); use one of {string.Join(", ", applicable)}.",
+                nameof(EarlyStoppingMetric));
+        }
 
         if (Optimizer.IsFullBatch)
         {

@@ -21,13 +21,8 @@ internal static class Houses
             .Append(ml.Transforms.Concatenate("Features", "Type", "Sqft", "Beds", "Baths"))
             .Append(ml.Transforms.NormalizeMeanVariance("Features"));
 
-    public static BackpropRegressionTrainer.Options QuickOptions(int iterations = 30) => new()
-    {
-        LabelColumnName = "Price",
-        HiddenLayers = [16],
-        NumberOfIterations = iterations,
-        Seed = 7,
-    };
+    public static BackpropRegressionTrainer.Options QuickOptions(int iterations = 30)
+        => Support.QuickOptions.For<BackpropRegressionTrainer.Options>("Price", iterations);
 
     public static float[] Scores(IDataView scored) => scored.GetColumn<float>("Score").ToArray();
 }

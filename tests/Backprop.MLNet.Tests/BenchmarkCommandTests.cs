@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Backprop.MLNet.Benchmarks;
 
-namespace Backprop.Tests;
+namespace Backprop.MLNet.Tests;
 
 /// <summary>The benchmark project's W1 generator and throughput command, on small files.</summary>
 public sealed partial class BenchmarkCommandTests : IDisposable

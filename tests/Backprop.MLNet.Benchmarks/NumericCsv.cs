@@ -3,12 +3,12 @@ using System.Globalization;
 namespace Backprop.MLNet.Benchmarks;
 
 /// <summary>A CSV with a header whose columns are all numbers: one label column, every other column a feature.</summary>
-internal sealed record CsvTable(float[] Features, int FeatureCount, float[] Labels)
+internal sealed record NumericCsv(float[] Features, int FeatureCount, float[] Labels)
 {
     public int RowCount => Labels.Length;
 
     /// <summary>Reads <paramref name="path"/>, refusing a missing label column or a cell that is not a number with its place.</summary>
-    public static CsvTable Read(string path, string label)
+    public static NumericCsv Read(string path, string label)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"No such file: '{path}'.", path);
@@ -38,6 +38,6 @@ internal sealed record CsvTable(float[] Features, int FeatureCount, float[] Labe
                     features.Add(value);
             }
         }
-        return new CsvTable([.. features], featureCount, [.. labels]);
+        return new NumericCsv([.. features], featureCount, [.. labels]);
     }
 }

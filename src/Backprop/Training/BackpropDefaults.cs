@@ -1,0 +1,79 @@
+namespace Backprop;
+
+/// <summary>
+/// The default of every training option, in one place: the engine's <see cref="MlpTrainerOptions"/>, the ML.NET
+/// trainers' options and catalog parameters, and the comparison's default candidate all take their values from here.
+/// </summary>
+/// <remarks>
+/// Chosen by 5-fold cross-validation on real tabular datasets: ReLU layers of 128 and 64 units for regression and one
+/// of 256 for classification, Glorot-uniform initial weights, Adam at 0.001 on batches of 64, L2 0.001, a regression
+/// label standardised inside the model, and early stopping after 30 epochs without improvement on 20 % of the training
+/// rows held out (at most 400 epochs), keeping the best epoch's weights.
+/// </remarks>
+public static class BackpropDefaults
+{
+    /// <summary>The hidden layers of a regression network: { 128, 64 }.</summary>
+    public static IReadOnlyList<int> RegressionHiddenLayers { get; } = [128, 64];
+
+    /// <summary>
+    /// The hidden layers of a classifier, binary or multiclass: { 256 }. On 5 folds one wider layer scored as well or
+    /// better by AUC, accuracy and macro accuracy on every classification set measured (Fashion-MNIST macro accuracy
+    /// 0.802 → 0.816, wine 0.977 → 0.985), though log-loss rose on banknote (0.004 → 0.012) and ionosphere
+    /// (0.361 → 0.383); as a regression default it lost R² on California housing (0.799 → 0.780).
+    /// </summary>
+    public static IReadOnlyList<int> ClassifierHiddenLayers { get; } = [256];
+
+    /// <summary>The hidden layers' activation: <see cref="ActivationKind.ReLU"/>.</summary>
+    public const ActivationKind Activation = ActivationKind.ReLU;
+
+    /// <summary>
+    /// How initial weights are drawn: <see cref="Backprop.WeightInitialization.GlorotUniform"/> (Keras's and
+    /// scikit-learn's). He's rectifier scaling scored no better on any dataset measured, and worse on most.
+    /// </summary>
+    public const WeightInitialization WeightInitialization = Backprop.WeightInitialization.GlorotUniform;
+
+    /// <summary>The initial learning rate: 0.001 (Adam's usual).</summary>
+    public const float LearningRate = 0.001f;
+
+    /// <summary>Rows per mini-batch: 64.</summary>
+    public const int BatchSize = 64;
+
+    /// <summary>The most passes over the training data (epochs; L-BFGS: iterations): 400.</summary>
+    public const int NumberOfIterations = 400;
+
+    /// <summary>Whether the training rows are shuffled before every epoch: yes.</summary>
+    public const bool Shuffle = true;
+
+    /// <summary>λ₁ of the L1 penalty: 0.</summary>
+    public const float L1Regularization = 0f;
+
+    /// <summary>λ₂ of the L2 penalty: 0.001.</summary>
+    public const float L2Regularization = 1e-3f;
+
+    /// <summary>The dropout rate of the hidden units: 0.</summary>
+    public const float Dropout = 0f;
+
+    /// <summary>Whether to stop when the monitored value stops improving, keeping the best epoch: yes.</summary>
+    public const bool EarlyStopping = true;
+
+    /// <summary>Epochs without improvement before early stopping: 30.</summary>
+    public const int EarlyStoppingPatience = 30;
+
+    /// <summary>The least improvement that counts for early stopping: 0.0001.</summary>
+    public const double EarlyStoppingMinDelta = 1e-4;
+
+    /// <summary>What early stopping watches on the validation rows: <see cref="ValidationMetric.Loss"/>.</summary>
+    public const ValidationMetric EarlyStoppingMetric = ValidationMetric.Loss;
+
+    /// <summary>The fraction of training rows held out for early stopping when no validation set is given: 0.2.</summary>
+    public const float ValidationFraction = 0.2f;
+
+    /// <summary>Whether to train again on every row for the best epoch count after early stopping: no.</summary>
+    public const bool RefitOnAllRows = false;
+
+    /// <summary>Whether a regression label is standardised inside the model: yes.</summary>
+    public const bool StandardizeLabel = true;
+
+    /// <summary>Whether the features are standardised inside the model (the ML.NET trainers): yes.</summary>
+    public const bool StandardizeFeatures = true;
+}

@@ -1,0 +1,61 @@
+namespace Backprop;
+
+/// <summary>
+/// One mini-batch step on the batch gathered in the buffer: forward and backward (with dropout), the penalty's
+/// gradient, clipping, decoupled weight decay, then the optimiser's update.
+/// </summary>
+internal sealed class TrainingStep
+{
+    private readonly TrainingContext _context;
+    private readonly MiniBatchOptimizer _optimizer;
+    private readonly float[] _gradient;
+    private readonly float _weightDecay;
+
+    public TrainingStep(TrainingContext context, MiniBatchOptimizer optimizer)
+    {
+        _context = context;
+        _optimizer = optimizer;
+        _gradient = new float[context.Layout.ParameterCount];
+        _weightDecay = context.Options.WeightDecay ?? optimizer.DefaultWeightDecay;
+    }
+
+    /// <summary>Steps on the first <paramref name="count"/> gathered rows, of total weight <paramref name="batchWeight"/>.</summary>
+    /// <returns>The batch's summed weighted loss, without the penalty.</returns>
+    public double Run(float[] parameters, int count, double batchWeight, float rate, OptimizerProgress state, SeededRandom dropoutRandom,
+        int epoch, int batchIndex)
+    {
+        var (options, batch) = (_context.Options, _context.Batch);
+        double batchLoss = _context.Objective.Batch(batch.Propagator, parameters, count, batch.Targets(count),
+            batch.Weights(_context.Train, count), (float)(1.0 / batchWeight), _gradient, accumulate: false, options.Dropout, dropoutRandom);
+        if (!double.IsFinite(batchLoss))
+            throw new TrainingDivergedException(
+                $"Training diverged: the loss became {batchLoss} in epoch {epoch + 1}, batch {batchIndex + 1}. {_context.DivergenceAdvice}");
+
+        _context.Objective.AddPenaltyGradient(parameters, _gradient);
+        Clip(epoch, batchIndex);
+        if (_weightDecay > 0f)
+            DecayWeights(parameters, rate * _weightDecay);
+        _optimizer.Step(parameters, _gradient, rate, state.Buffers, ++state.Steps);
+        return batchLoss;
+    }
+
+    private void Clip(int epoch, int batchIndex)
+    {
+        double squares = Kernels.OptimizerKernels.SumOfSquares(_gradient);
+        if (!double.IsFinite(squares))
+            throw new TrainingDivergedException(
+                $"Training diverged: the gradient became non-finite in epoch {epoch + 1}, batch {batchIndex + 1}. {_context.DivergenceAdvice}");
+        if (_context.Options.GradientClipNorm is { } limit && squares > (double)limit * limit)
+            System.Numerics.Tensors.TensorPrimitives.Multiply(_gradient, (float)(limit / Math.Sqrt(squares)), _gradient);
+    }
+
+    private void DecayWeights(float[] parameters, float shrink)
+    {
+        var layout = _context.Layout;
+        for (int l = 0; l < layout.LayerCount; l++)
+        {
+            Span<float> w = layout.Weights(parameters.AsSpan(), l);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(w, 1f - shrink, w);
+        }
+    }
+}
