@@ -2,9 +2,10 @@ using System.CommandLine;
 using Backprop.MLNet.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `throughput`, `time-to-quality` and `generate-w1` are commands of their own; anything else goes to BenchmarkDotNet's switcher
-// (for example `--filter *Gemm*`).
-if (args.Length == 0 || (args[0] != "throughput" && args[0] != "generate-w1" && args[0] != "time-to-quality"))
+// `suite`, `throughput`, `time-to-quality` and `generate-w1` are commands of their own; anything else goes to
+// BenchmarkDotNet's switcher (for example `--filter *Gemm*`).
+string[] commands = ["suite", "throughput", "generate-w1", "time-to-quality"];
+if (args.Length == 0 || !commands.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
     return 0;
@@ -32,7 +33,7 @@ throughput.SetAction(result => ThroughputCommand.Run(new ThroughputCommand.Setti
     result.GetValue(passes)), Console.Out));
 
 var output = new Option<string>("--out") { Description = "The folder to write train.csv and test.csv into", Required = true };
-var generate = new Command("generate-w1", "Write workload W1 (shared/BENCHMARKS.md): 100,000 training and 20,000 test rows, x0..x63, y") { output };
+var generate = new Command("generate-w1", "Write workload W1 (docs/performance.md): 100,000 training and 20,000 test rows, x0..x63, y") { output };
 generate.SetAction(result =>
 {
     W1Data.Write(result.GetValue(output)!);
@@ -50,5 +51,24 @@ var timeToQuality = new Command("time-to-quality", "Backprop beside ML.NET's Fas
 timeToQuality.SetAction(result => TimeToQualityCommand.Run(new TimeToQualityCommand.Settings(
     result.GetValue(ttqTrain)!, result.GetValue(ttqTest)!, result.GetValue(ttqLabel)!, result.GetValue(ttqPasses)), Console.Out));
 
-var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands") { throughput, timeToQuality, generate };
+var role = new Option<string>("--role") { Description = "selection, evaluation or all", DefaultValueFactory = _ => "all" };
+var suiteFolds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 5 };
+var suiteSeed = new Option<int>("--seed") { Description = "The seed of the folds and of every trainer", DefaultValueFactory = _ => 0 };
+var backprop = new Option<string[]>("--backprop")
+{
+    Description = "A Backprop configuration to add, as changes to the defaults: \"hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu\" (repeatable)",
+};
+var suiteLimit = new Option<double?>("--fit-time-limit") { Description = "Stop a fit that takes longer than this many seconds and list its trainer as failed" };
+var only = new Option<string[]>("--dataset") { Description = "Only these datasets of the suite (repeatable); default every one of the role" };
+var peersFile = new Option<string?>("--peers") { Description = "peers.json from peers/suite_peers.py, to show scikit-learn beside the others" };
+var suiteOut = new Option<string>("--out") { Description = "Where to write suite.md, ranks.png, results.json and folds/", DefaultValueFactory = _ => "suite-results" };
+var suite = new Command("suite", "The benchmark suite: Backprop beside ML.NET's trainers on the same folds of every dataset of a role")
+{
+    role, suiteFolds, suiteSeed, backprop, suiteLimit, only, peersFile, suiteOut,
+};
+suite.SetAction(result => SuiteCommand.Run(new SuiteCommand.Settings(result.GetValue(role)!, result.GetValue(suiteFolds), result.GetValue(suiteSeed),
+    result.GetValue(backprop) ?? [], result.GetValue(suiteOut)!, result.GetValue(suiteLimit), result.GetValue(only) ?? [], result.GetValue(peersFile)),
+    Console.Out));
+
+var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands") { suite, throughput, timeToQuality, generate };
 return root.Parse(args).Invoke();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Backprop.MLNet.Benchmarks;
 using Backprop.MLNet.Comparison;
 
 namespace Backprop.MLNet.Samples.Tests;
@@ -12,12 +13,14 @@ namespace Backprop.MLNet.Samples.Tests;
 /// </summary>
 public class CompareTrainersRobustnessTests
 {
+    public static TheoryData<string> SuiteFiles => new(BenchmarkSuite.All.Select(d => d.File));
+
     [SkippableTheory]
-    [MemberData(nameof(SuiteDatasets.Files), MemberType = typeof(SuiteDatasets))]
+    [MemberData(nameof(SuiteFiles))]
     public void Every_suite_dataset_gets_a_complete_report_results_and_plots(string file)
     {
         Skip.If(SampleProcess.SharedDatasets is null, SampleProcess.SharedMissing);
-        var dataset = SuiteDatasets.Named(file);
+        var dataset = BenchmarkSuite.Named(file);
         string output = SampleProcess.TempFolder();
         string[] ignore = dataset.Ignore.Length > 0 ? ["--ignore", string.Join(',', dataset.Ignore)] : [];
 
