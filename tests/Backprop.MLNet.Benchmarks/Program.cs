@@ -61,13 +61,15 @@ var backprop = new Option<string[]>("--backprop")
 var suiteLimit = new Option<double?>("--fit-time-limit") { Description = "Stop a fit that takes longer than this many seconds and list its trainer as failed" };
 var only = new Option<string[]>("--dataset") { Description = "Only these datasets of the suite (repeatable); default every one of the role" };
 var peersFile = new Option<string?>("--peers") { Description = "peers.json from peers/suite_peers.py, to show scikit-learn beside the others" };
+var foldsOnly = new Option<bool>("--folds-only") { Description = "Only write folds/ (the held-out rows and column kinds), for peers/suite_peers.py to run first" };
 var suiteOut = new Option<string>("--out") { Description = "Where to write suite.md, ranks.png, results.json and folds/", DefaultValueFactory = _ => "suite-results" };
 var suite = new Command("suite", "The benchmark suite: Backprop beside ML.NET's trainers on the same folds of every dataset of a role")
 {
-    role, suiteFolds, suiteSeed, backprop, suiteLimit, only, peersFile, suiteOut,
+    role, suiteFolds, suiteSeed, backprop, suiteLimit, only, peersFile, foldsOnly, suiteOut,
 };
 suite.SetAction(result => SuiteCommand.Run(new SuiteCommand.Settings(result.GetValue(role)!, result.GetValue(suiteFolds), result.GetValue(suiteSeed),
-    result.GetValue(backprop) ?? [], result.GetValue(suiteOut)!, result.GetValue(suiteLimit), result.GetValue(only) ?? [], result.GetValue(peersFile)),
+    result.GetValue(backprop) ?? [], result.GetValue(suiteOut)!, result.GetValue(suiteLimit), result.GetValue(only) ?? [], result.GetValue(peersFile),
+    result.GetValue(foldsOnly)),
     Console.Out));
 
 var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands") { suite, throughput, timeToQuality, generate };

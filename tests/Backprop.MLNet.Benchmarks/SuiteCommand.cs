@@ -17,7 +17,7 @@ namespace Backprop.MLNet.Benchmarks;
 internal static class SuiteCommand
 {
     public sealed record Settings(string Role, int Folds, int Seed, string[] Backprop, string Output, double? FitTimeLimitSeconds,
-        string[] Datasets, string? Peers);
+        string[] Datasets, string? Peers, bool FoldsOnly = false);
 
     // The ML.NET trainers of the suite, by their names in the comparison's standard field.
     public static readonly string[] Baselines =
@@ -52,6 +52,11 @@ internal static class SuiteCommand
             output.WriteLine($"{dataset.Name} ({dataset.Role}, {TaskProfile.For(dataset.Task).Name})");
             var ml = new MLContext(seed: settings.Seed);
             var data = TabularData.LoadCsv(ml, Path.Combine(folder, dataset.File), dataset.Label, dataset.Task, dataset.Ignore);
+            if (settings.FoldsOnly)
+            {
+                SuiteFolds.Write(Path.Combine(settings.Output, "folds", dataset.Name + ".json"), ml, dataset, data, settings.Folds, settings.Seed);
+                continue;
+            }
             var options = new ComparisonOptions
             {
                 NumberOfFolds = settings.Folds,
@@ -67,6 +72,11 @@ internal static class SuiteCommand
             SuiteJson.Write(Path.Combine(settings.Output, "results.json"), settings, results);
         }
 
+        if (settings.FoldsOnly)
+        {
+            output.WriteLine($"Folds of {datasets.Length} datasets: {Path.Combine(settings.Output, "folds")}");
+            return 0;
+        }
         string command = "dotnet run -c Release --project tests/Backprop.MLNet.Benchmarks -- suite " + string.Join(' ', Arguments(settings));
         string report = SuiteReport.Write(settings.Output, results, peers, settings.Folds, settings.Seed, command);
         output.WriteLine($"Report: {report}");

@@ -58,6 +58,21 @@ public class SuiteCommandTests
         Assert.All(folds.GetProperty("columns").EnumerateArray(), c => Assert.Equal("numeric", c.GetProperty("kind").GetString()));
     }
 
+    [SkippableFact]
+    public void Folds_only_writes_the_folds_for_the_peers_and_trains_nothing()
+    {
+        Skip.If(BenchmarkSuite.Folder is null, SampleProcess.SharedMissing);
+        string output = SampleProcess.TempFolder();
+
+        int exit = SuiteCommand.Run(new SuiteCommand.Settings("evaluation", 5, 0, [], output, null, [], null, FoldsOnly: true), TextWriter.Null);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(BenchmarkSuite.All.Where(d => !d.Selection).Select(d => d.Name + ".json").Order(),
+            Directory.GetFiles(Path.Combine(output, "folds")).Select(Path.GetFileName).Order());
+        Assert.False(File.Exists(Path.Combine(output, "suite.md")));
+        Assert.False(File.Exists(Path.Combine(output, "results.json")));
+    }
+
     [Theory]
     [InlineData("role", "--role must be selection, evaluation or all")]
     [InlineData("dataset", "Not in the suite: mnist.")]

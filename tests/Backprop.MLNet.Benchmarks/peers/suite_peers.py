@@ -4,7 +4,7 @@
 Run by hand, never by the README's commands or CI. scikit-learn and pandas come from Debian:
 
     apt-get install python3-sklearn python3-pandas
-    dotnet run -c Release --project tests/Backprop.MLNet.Benchmarks -- suite --out suite-results
+    dotnet run -c Release --project tests/Backprop.MLNet.Benchmarks -- suite --folds-only --out suite-results
     python3 tests/Backprop.MLNet.Benchmarks/peers/suite_peers.py --folds suite-results/folds --data ../shared/datasets \
         --out suite-results/peers.json
     dotnet run -c Release --project tests/Backprop.MLNet.Benchmarks -- suite --peers suite-results/peers.json --out suite-results
