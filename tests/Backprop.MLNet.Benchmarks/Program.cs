@@ -54,7 +54,7 @@ timeToQuality.SetAction(result => TimeToQualityCommand.Run(new TimeToQualityComm
 var role = new Option<string>("--role") { Description = "selection, evaluation or all", DefaultValueFactory = _ => "all" };
 var suiteFolds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 5 };
 var suiteSeed = new Option<int>("--seed") { Description = "The seed of the folds and of every trainer", DefaultValueFactory = _ => 0 };
-var backprop = new Option<string[]>("--backprop")
+var backprop = new Option<string[]>("--backprop", "--candidates")
 {
     Description = "A Backprop configuration to add, as changes to the defaults: \"hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu\" (repeatable)",
 };
