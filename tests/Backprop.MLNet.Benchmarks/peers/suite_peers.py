@@ -5,7 +5,7 @@ Run by hand, never by the README's commands or CI. scikit-learn and pandas come 
 
     apt-get install python3-sklearn python3-pandas
     dotnet run -c Release --project tests/Backprop.MLNet.Benchmarks -- suite --folds-only --out suite-results
-    python3 tests/Backprop.MLNet.Benchmarks/peers/suite_peers.py --folds suite-results/folds --data ../shared/datasets \
+    /usr/bin/python3 tests/Backprop.MLNet.Benchmarks/peers/suite_peers.py --folds suite-results/folds --data ../shared/datasets \
         --out suite-results/peers.json
     dotnet run -c Release --project tests/Backprop.MLNet.Benchmarks -- suite --peers suite-results/peers.json --out suite-results
 
