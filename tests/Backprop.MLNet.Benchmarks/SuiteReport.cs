@@ -146,26 +146,30 @@ internal static class SuiteReport
         return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
+    // Horizontal bars, best family on top: long peer names fit on the left axis.
     private static void WriteRankPlot(string path, IReadOnlyList<(string Role, IReadOnlyDictionary<string, double> Ranks)> roles)
     {
         var plot = new Plot();
-        string[] families = roles.SelectMany(r => r.Ranks.Keys).Distinct().OrderBy(f => roles.Average(r => r.Ranks.GetValueOrDefault(f, 99))).ToArray();
+        string[] families = roles.SelectMany(r => r.Ranks.Keys).Distinct()
+            .OrderByDescending(f => roles.Average(r => r.Ranks.GetValueOrDefault(f, 99))).ToArray();
         var palette = new ScottPlot.Palettes.Category10();
+        int group = roles.Count + 1;
         for (int r = 0; r < roles.Count; r++)
         {
             var bars = families.Select((f, i) => new Bar
             {
-                Position = i * (roles.Count + 1) + r,
+                Position = i * group + (roles.Count - 1 - r),
                 Value = roles[r].Ranks.GetValueOrDefault(f, double.NaN),
                 FillColor = palette.GetColor(r),
             }).Where(b => double.IsFinite(b.Value)).ToArray();
             var added = plot.Add.Bars(bars);
+            added.Horizontal = true;
             added.LegendText = $"{roles[r].Role} sets";
         }
-        plot.Axes.Bottom.SetTicks(families.Select((_, i) => i * (roles.Count + 1) + (roles.Count - 1) / 2.0).ToArray(), families);
+        plot.Axes.Left.SetTicks(families.Select((_, i) => i * group + (roles.Count - 1) / 2.0).ToArray(), families);
         plot.Title("Mean rank by trainer family (lower is better)");
-        plot.YLabel("mean rank");
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(path, Math.Max(700, 110 * families.Length), 450);
+        plot.XLabel("mean rank");
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.SavePng(path, 1000, 80 + 28 * families.Length * group);
     }
 }
