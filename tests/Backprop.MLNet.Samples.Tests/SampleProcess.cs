@@ -19,19 +19,7 @@ internal sealed record SampleProcess(int ExitCode, string Output, string Errors)
     }
 
     /// <summary>The shared datasets folder (../shared/datasets from the repository), or null where it is absent.</summary>
-    public static string? SharedDatasets
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, "shared", "datasets");
-                if (Directory.Exists(candidate))
-                    return candidate;
-            }
-            return null;
-        }
-    }
+    public static string? SharedDatasets => Backprop.MLNet.Benchmarks.BenchmarkSuite.Folder;
 
     public const string SharedMissing = "../shared/datasets is absent on this machine; it holds the GitHub-sourced datasets that may not be copied into the repository.";
 
