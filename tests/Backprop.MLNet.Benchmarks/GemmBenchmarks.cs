@@ -16,7 +16,7 @@ public enum Transposes
     NT,
 }
 
-/// <summary>K1 of shared/BENCHMARKS.md: float32 GEMM, with GFLOP/s (2·M·N·K per call over the median) as a column.</summary>
+/// <summary>K1: float32 GEMM, with GFLOP/s (2·M·N·K per call over the median) as a column.</summary>
 [Config(typeof(GflopsConfig))]
 [MemoryDiagnoser]
 public class GemmBenchmarks

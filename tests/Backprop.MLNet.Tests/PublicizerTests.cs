@@ -36,7 +36,7 @@ public sealed class PublicizerTests : IDisposable
         using AssemblyDefinition original = AssemblyDefinition.ReadAssembly(RealAssembly("Microsoft.ML.Core"));
         using AssemblyDefinition copy = Publicized("Microsoft.ML.Core");
 
-        // VersionInfo and the model-saving context are what Model.Save/Load needs (MLNET-NOTES.md, "The wall").
+        // VersionInfo and the model-saving context are what Model.Save/Load needs (both internal in ML.NET 5.0.1).
         TypeDefinition versionInfo = copy.MainModule.GetType("Microsoft.ML.VersionInfo");
         Assert.False(original.MainModule.GetType("Microsoft.ML.VersionInfo").IsPublic);
         Assert.True(versionInfo.IsPublic);
@@ -51,7 +51,7 @@ public sealed class PublicizerTests : IDisposable
         using AssemblyDefinition original = AssemblyDefinition.ReadAssembly(RealAssembly("Microsoft.ML.Data"));
         using AssemblyDefinition copy = Publicized("Microsoft.ML.Data");
 
-        // TrainerEstimatorBase<,>.TrainModelCore is private protected abstract (MLNET-NOTES.md).
+        // TrainerEstimatorBase<,>.TrainModelCore is private protected abstract in ML.NET 5.0.1.
         const string trainer = "Microsoft.ML.Trainers.TrainerEstimatorBase`2";
         MethodDefinition before = original.MainModule.GetType(trainer).Methods.Single(m => m.Name == "TrainModelCore");
         MethodDefinition after = copy.MainModule.GetType(trainer).Methods.Single(m => m.Name == "TrainModelCore");
