@@ -6,7 +6,7 @@ namespace Backprop.MLNet.Comparison;
 
 /// <summary>
 /// The Backprop hyperparameters a comparison varies: the network's shape and activation, the learning rate, the batch
-/// size and the two regularisers. Everything else keeps the trainers' defaults (Adam, early stopping on 20 % of the
+/// size, the two regularisers and the ensemble size. Everything else keeps the trainers' defaults (Adam, early stopping on 20 % of the
 /// training rows, at most 400 epochs, standardised features).
 /// </summary>
 public sealed record BackpropConfiguration
@@ -29,6 +29,9 @@ public sealed record BackpropConfiguration
     /// <summary>The dropout rate of the hidden units; default 0.</summary>
     public float Dropout { get; init; } = BackpropDefaults.Dropout;
 
+    /// <summary>How many networks the trainer averages; default 1.</summary>
+    public int NumberOfModels { get; init; } = BackpropDefaults.NumberOfModels;
+
     /// <summary>The defaults of the task's trainer, read from its <c>Options</c> (the classifiers' network is one layer of 256).</summary>
     public static BackpropConfiguration DefaultFor(PredictionTask task)
     {
@@ -41,13 +44,14 @@ public sealed record BackpropConfiguration
             BatchSize = options.BatchSize,
             L2Regularization = options.L2Regularization,
             Dropout = options.Dropout,
+            NumberOfModels = options.NumberOfModels,
         };
     }
 
     /// <summary>Equal when every hyperparameter is, the layer widths compared element by element.</summary>
     public bool Equals(BackpropConfiguration? other) => other is not null && HiddenLayers.SequenceEqual(other.HiddenLayers) &&
         Activation == other.Activation && LearningRate == other.LearningRate && BatchSize == other.BatchSize &&
-        L2Regularization == other.L2Regularization && Dropout == other.Dropout;
+        L2Regularization == other.L2Regularization && Dropout == other.Dropout && NumberOfModels == other.NumberOfModels;
 
     /// <inheritdoc/>
     public override int GetHashCode()
@@ -60,12 +64,14 @@ public sealed record BackpropConfiguration
         hash.Add(BatchSize);
         hash.Add(L2Regularization);
         hash.Add(Dropout);
+        hash.Add(NumberOfModels);
         return hash.ToHashCode();
     }
 
-    /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 0.001, dropout 0".</summary>
+    /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 0.001, dropout 0" (", 5 models" for an ensemble).</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"[{string.Join(", ", HiddenLayers)}] {Activation}, lr {LearningRate:G3}, batch {BatchSize}, L2 {L2Regularization:G3}, dropout {Dropout:G2}");
+        $"[{string.Join(", ", HiddenLayers)}] {Activation}, lr {LearningRate:G3}, batch {BatchSize}, L2 {L2Regularization:G3}, dropout {Dropout:G2}") +
+        (NumberOfModels > 1 ? $", {NumberOfModels} models" : "");
 
     /// <summary>The trainer for <paramref name="task"/> with these hyperparameters.</summary>
     /// <param name="ml">The context whose catalog makes the trainer.</param>
@@ -97,6 +103,8 @@ public sealed record BackpropConfiguration
         code.AppendLine(CultureInfo.InvariantCulture, $"    L2Regularization = {Literal(L2Regularization)},");
         if (Dropout > 0)
             code.AppendLine(CultureInfo.InvariantCulture, $"    Dropout = {Literal(Dropout)},");
+        if (NumberOfModels != 1)
+            code.AppendLine(CultureInfo.InvariantCulture, $"    NumberOfModels = {NumberOfModels},");
         code.AppendLine(CultureInfo.InvariantCulture, $"    Seed = {seed},");
         code.Append("});");
         return code.ToString();
@@ -115,6 +123,7 @@ public sealed record BackpropConfiguration
         options.BatchSize = BatchSize;
         options.L2Regularization = L2Regularization;
         options.Dropout = Dropout;
+        options.NumberOfModels = NumberOfModels;
         options.Seed = seed;
         return options;
     }

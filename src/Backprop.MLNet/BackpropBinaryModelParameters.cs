@@ -22,14 +22,16 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
     internal const string LoaderSignature = "BackpropBinaryExec";
     private const string RegistrationName = "BackpropBinaryPredictor";
 
-    internal BackpropBinaryModelParameters(IHostEnvironment env, MultilayerPerceptron network, FeatureStandardization? standardization)
-        : base(env, RegistrationName, network, standardization)
+    private const uint VersionWithEnsemble = 0x00010002;
+
+    internal BackpropBinaryModelParameters(IHostEnvironment env, MlpEnsemble ensemble, FeatureStandardization? standardization)
+        : base(env, RegistrationName, ensemble, standardization)
     {
-        CheckShape(network);
+        CheckShape(Network);
     }
 
     private BackpropBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx)
+        : base(env, RegistrationName, ctx, hasEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
     {
         CheckShape(Network);
     }
@@ -51,8 +53,9 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BPROPBIN",
-        verWrittenCur: 0x00010001, // Initial
-        verReadableCur: 0x00010001,
+        // verWrittenCur: 0x00010001, // Initial
+        verWrittenCur: VersionWithEnsemble, // The ensemble's further networks
+        verReadableCur: VersionWithEnsemble,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropBinaryModelParameters).Assembly.FullName);
@@ -85,7 +88,7 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
         // ML.NET hands a binary classifier three names, PredictedLabel, Score and Probability, and writes the
         // PredictedLabel node itself by thresholding the score.
         Host.Check(outputNames.Length == 3, "A binary model is handed three outputs: the label, the score and the probability.");
-        string logits = OnnxNetworkWriter.WriteLayers(ctx, Network, Standardization, featureColumn);
+        string logits = OnnxNetworkWriter.WriteRawOutputs(ctx, Ensemble, Standardization, featureColumn);
         OnnxNetworkWriter.Write(ctx, "Identity", [logits], outputNames[1]);
         OnnxNetworkWriter.Write(ctx, "Sigmoid", [logits], outputNames[2]);
         return true;

@@ -106,9 +106,9 @@ public sealed class BackpropBinaryTrainer
                 "rows of both classes. Check the split or filter that produced the training data.");
     }
 
-    private protected override BackpropBinaryModelParameters CreateModel(MultilayerPerceptron network,
+    private protected override BackpropBinaryModelParameters CreateModel(MlpEnsemble ensemble,
         FeatureStandardization? standardization)
-        => new(Host, network, standardization);
+        => new(Host, ensemble, standardization);
 
     /// <inheritdoc/>
     protected override BinaryPredictionTransformer<BackpropBinaryModelParameters> MakeTransformer(

@@ -8,46 +8,65 @@ using Microsoft.ML.Trainers;
 namespace Backprop.MLNet;
 
 /// <summary>
-/// A trained Backprop network as ML.NET model parameters: what every task's model shares. The network itself,
-/// with its layers, weights, label scaling and training history, is <see cref="Network"/>.
+/// A trained Backprop network, or ensemble of networks, as ML.NET model parameters: what every task's model shares.
+/// The networks themselves, with their layers, weights, label scaling and training history, are <see cref="Networks"/>.
 /// </summary>
 /// <typeparam name="TOutput">What the model scores a row to: a float, or a float vector for multiclass.</typeparam>
 public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IBackpropModelParameters, IValueMapper
 {
-    private protected BackpropModelParametersBase(IHostEnvironment env, string name, MultilayerPerceptron network,
+    private protected BackpropModelParametersBase(IHostEnvironment env, string name, MlpEnsemble ensemble,
         FeatureStandardization? standardization)
         : base(env, name)
     {
-        Host.CheckValue(network, nameof(network));
-        Network = network;
+        Host.CheckValue(ensemble, nameof(ensemble));
+        Ensemble = ensemble;
         Standardization = standardization;
-        InputType = new VectorDataViewType(NumberDataViewType.Single, network.InputCount);
+        InputType = new VectorDataViewType(NumberDataViewType.Single, ensemble.InputCount);
     }
 
-    private protected BackpropModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx)
+    /// <param name="env">The host environment.</param>
+    /// <param name="name">The registration name.</param>
+    /// <param name="ctx">The model being loaded.</param>
+    /// <param name="hasEnsemble">Whether the file was written by a version that stores the ensemble's further members.</param>
+    private protected BackpropModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx, bool hasEnsemble)
         : base(env, name, ctx)
     {
         // *** Binary format ***
-        // byte[]: the engine's model file (MultilayerPerceptron.Save), length-prefixed; it carries its own
-        //         format version and SHA-256 checksum.
+        // byte[]: the engine's model file (MultilayerPerceptron.Save) of the first network, length-prefixed; it
+        //         carries its own format version and SHA-256 checksum.
         // bool:   whether the features are standardised
         // (if so) float[] means, float[] deviations, length-prefixed
-        byte[] bytes = ctx.Reader.ReadByteArray();
+        // (from the task's ensemble version) int: the number of further networks; each as the first, length-prefixed
         try
         {
-            Network = MultilayerPerceptron.Load(new MemoryStream(bytes, writable: false));
+            var members = new List<MultilayerPerceptron> { ReadNetwork(ctx.Reader) };
             if (ctx.Reader.ReadBoolByte())
-                Standardization = FeatureStandardization.Load(ctx.Reader, Network.InputCount);
+                Standardization = FeatureStandardization.Load(ctx.Reader, members[0].InputCount);
+            int further = hasEnsemble ? ctx.Reader.ReadInt32() : 0;
+            if (further < 0 || further > MaxFurtherNetworks)
+                throw new InvalidDataException($"the ensemble size {further + 1} is out of range.");
+            for (int m = 0; m < further; m++)
+                members.Add(ReadNetwork(ctx.Reader));
+            Ensemble = new MlpEnsemble(members);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
         {
             throw new InvalidDataException($"The Backprop network inside this ML.NET model is damaged or unreadable: {e.Message}", e);
         }
-        InputType = new VectorDataViewType(NumberDataViewType.Single, Network.InputCount);
+        InputType = new VectorDataViewType(NumberDataViewType.Single, Ensemble.InputCount);
     }
 
+    // More networks than any ensemble would hold means a damaged count.
+    private const int MaxFurtherNetworks = 9_999;
+
+    /// <summary>The first of <see cref="Networks"/>: the only one unless the trainer's <c>NumberOfModels</c> was above 1.</summary>
+    public MultilayerPerceptron Network => Ensemble.Members[0];
+
     /// <inheritdoc/>
-    public MultilayerPerceptron Network { get; }
+    public IReadOnlyList<MultilayerPerceptron> Networks => Ensemble.Members;
+
+    /// <summary>The networks as one averaged model.</summary>
+    internal MlpEnsemble Ensemble { get; }
 
     /// <inheritdoc/>
     public IReadOnlyList<DenseLayer> Layers => Network.Layers;
@@ -94,9 +113,9 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
     {
         Span<float> output = stackalloc float[1];
         if (raw)
-            Network.PredictRaw(NetworkInput(in features, scratch), output);
+            Ensemble.PredictRaw(NetworkInput(in features, scratch), output);
         else
-            Network.Predict(NetworkInput(in features, scratch), output);
+            Ensemble.Predict(NetworkInput(in features, scratch), output);
         return output[0];
     }
 
@@ -108,12 +127,23 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
     {
         base.SaveCore(ctx);
         ctx.SetVersionInfo(ModelVersion);
-        using var buffer = new MemoryStream();
-        Network.Save(buffer);
-        ctx.Writer.WriteByteArray(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        WriteNetwork(ctx.Writer, Networks[0]);
         ctx.Writer.WriteBoolByte(Standardization is not null);
         Standardization?.Save(ctx.Writer);
+        ctx.Writer.Write(Networks.Count - 1);
+        foreach (var network in Networks.Skip(1))
+            WriteNetwork(ctx.Writer, network);
     }
+
+    private static void WriteNetwork(BinaryWriter writer, MultilayerPerceptron network)
+    {
+        using var buffer = new MemoryStream();
+        network.Save(buffer);
+        writer.WriteByteArray(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    private static MultilayerPerceptron ReadNetwork(BinaryReader reader)
+        => MultilayerPerceptron.Load(new MemoryStream(reader.ReadByteArray(), writable: false));
 
     /// <summary>
     /// Copies a feature vector, dense or sparse, into <paramref name="scratch"/> and standardises it as in

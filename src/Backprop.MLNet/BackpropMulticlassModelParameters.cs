@@ -22,21 +22,22 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
     internal const string LoaderSignature = "BackpropMulticlassExec";
     private const string RegistrationName = "BackpropMulticlassPredictor";
     private const uint VersionWithLabelColumn = 0x00010002;
+    private const uint VersionWithEnsemble = 0x00010003;
 
     private readonly VectorDataViewType _outputType;
     private ISchemaBindableMapper? _scorerBinding;
 
-    internal BackpropMulticlassModelParameters(IHostEnvironment env, MultilayerPerceptron network, FeatureStandardization? standardization,
+    internal BackpropMulticlassModelParameters(IHostEnvironment env, MlpEnsemble ensemble, FeatureStandardization? standardization,
         string labelColumn)
-        : base(env, RegistrationName, network, standardization)
+        : base(env, RegistrationName, ensemble, standardization)
     {
-        CheckShape(network);
-        _outputType = new VectorDataViewType(NumberDataViewType.Single, network.OutputCount);
+        CheckShape(Network);
+        _outputType = new VectorDataViewType(NumberDataViewType.Single, Network.OutputCount);
         LabelColumn = labelColumn;
     }
 
     private BackpropMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx)
+        : base(env, RegistrationName, ctx, hasEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
     {
         // *** Binary format, after the base's ***
         // int: the training label column's name, an id in the string table (from version 0x00010002)
@@ -70,8 +71,9 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BPROPMCL",
         // verWrittenCur: 0x00010001, // Initial
-        verWrittenCur: VersionWithLabelColumn, // The training label column's name
-        verReadableCur: VersionWithLabelColumn,
+        // verWrittenCur: VersionWithLabelColumn, // The training label column's name
+        verWrittenCur: VersionWithEnsemble, // The ensemble's further networks
+        verReadableCur: VersionWithEnsemble,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropMulticlassModelParameters).Assembly.FullName);
@@ -117,7 +119,7 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
         return (in VBuffer<float> features, ref VBuffer<float> probabilities) =>
         {
             var editor = VBufferEditor.Create(ref probabilities, classes);
-            Network.Predict(NetworkInput(in features, scratch), editor.Values);
+            Ensemble.Predict(NetworkInput(in features, scratch), editor.Values);
             probabilities = editor.Commit();
         };
     }
@@ -129,7 +131,7 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
         Host.CheckValue(ctx, nameof(ctx));
         // ML.NET hands a multiclass classifier its two outputs: PredictedLabel, Score.
         Host.Check(outputNames.Length == 2, "A multiclass model writes two outputs: the predicted label and the scores.");
-        string logits = OnnxNetworkWriter.WriteLayers(ctx, Network, Standardization, featureColumn);
+        string logits = OnnxNetworkWriter.WriteRawOutputs(ctx, Ensemble, Standardization, featureColumn);
         OnnxNetworkWriter.Write(ctx, "Softmax", [logits], outputNames[1]).AddAttribute("axis", 1);
         // The predicted key is the most probable class's index + 1 (key 0 means missing), as a uint32; the arg max is
         // taken over the probabilities, as ML.NET's scorer does, so ties break alike.

@@ -138,9 +138,9 @@ public sealed class BackpropMulticlassTrainer
         engineOptions.NumberOfClasses = classCount;
     }
 
-    private protected override BackpropMulticlassModelParameters CreateModel(MultilayerPerceptron network,
+    private protected override BackpropMulticlassModelParameters CreateModel(MlpEnsemble ensemble,
         FeatureStandardization? standardization)
-        => new(Host, network, standardization, LabelColumn.Name);
+        => new(Host, ensemble, standardization, LabelColumn.Name);
 
     /// <inheritdoc/>
     protected override MulticlassPredictionTransformer<BackpropMulticlassModelParameters> MakeTransformer(

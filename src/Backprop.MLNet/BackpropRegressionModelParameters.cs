@@ -21,14 +21,16 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     internal const string LoaderSignature = "BackpropRegressionExec";
     private const string RegistrationName = "BackpropRegressionPredictor";
 
-    internal BackpropRegressionModelParameters(IHostEnvironment env, MultilayerPerceptron network, FeatureStandardization? standardization)
-        : base(env, RegistrationName, network, standardization)
+    private const uint VersionWithEnsemble = 0x00010002;
+
+    internal BackpropRegressionModelParameters(IHostEnvironment env, MlpEnsemble ensemble, FeatureStandardization? standardization)
+        : base(env, RegistrationName, ensemble, standardization)
     {
-        CheckShape(network);
+        CheckShape(Network);
     }
 
     private BackpropRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx)
+        : base(env, RegistrationName, ctx, hasEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
     {
         CheckShape(Network);
     }
@@ -48,8 +50,9 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BPROPREG",
-        verWrittenCur: 0x00010001, // Initial
-        verReadableCur: 0x00010001,
+        // verWrittenCur: 0x00010001, // Initial
+        verWrittenCur: VersionWithEnsemble, // The ensemble's further networks
+        verReadableCur: VersionWithEnsemble,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropRegressionModelParameters).Assembly.FullName);
@@ -65,7 +68,7 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     {
         Host.CheckValue(ctx, nameof(ctx));
         Host.Check(outputNames.Length == 1, "A regression model writes one output, the score.");
-        string x = OnnxNetworkWriter.WriteLayers(ctx, Network, Standardization, featureColumn);
+        string x = OnnxNetworkWriter.WriteRawOutputs(ctx, Ensemble, Standardization, featureColumn);
         if (Network.LabelScaling is { } scaling)
         {
             x = OnnxNetworkWriter.Node(ctx, "Mul", [x, ctx.AddInitializer((float)scaling.Scale, "BackpropLabelScale")], "BackpropScaled");

@@ -81,9 +81,9 @@ public sealed class BackpropRegressionTrainer
         engineOptions.StandardizeLabel = TrainerOptions.StandardizeLabel;
     }
 
-    private protected override BackpropRegressionModelParameters CreateModel(MultilayerPerceptron network,
+    private protected override BackpropRegressionModelParameters CreateModel(MlpEnsemble ensemble,
         FeatureStandardization? standardization)
-        => new(Host, network, standardization);
+        => new(Host, ensemble, standardization);
 
     /// <inheritdoc/>
     protected override RegressionPredictionTransformer<BackpropRegressionModelParameters> MakeTransformer(

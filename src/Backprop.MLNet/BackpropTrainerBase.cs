@@ -104,8 +104,8 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     {
     }
 
-    /// <summary>Wraps the trained network.</summary>
-    private protected abstract TModel CreateModel(MultilayerPerceptron network, FeatureStandardization? standardization);
+    /// <summary>Wraps the trained network or ensemble.</summary>
+    private protected abstract TModel CreateModel(MlpEnsemble ensemble, FeatureStandardization? standardization);
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelColumn)
@@ -167,23 +167,22 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         // ML.NET's convention: an explicit seed wins, else the MLContext's seeded random source decides.
         var engineOptions = CreateEngineOptions(TrainerOptions.Seed ?? Host.Rand.Next());
         ConfigureForData(engineOptions, context.TrainingSet.Schema.Label!.Value, training, validation, initial);
-        using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfIterations + (initial?.Network.History.Epochs.Count ?? 0));
-        var userCallback = TrainerOptions.EpochCompleted;
-        engineOptions.EpochCompleted = userCallback is null ? progress.EpochCompleted : record =>
-        {
-            progress.EpochCompleted(record);
-            userCallback(record);
-        };
+        using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfIterations + (initial?.Network.History.Epochs.Count ?? 0),
+            engineOptions.NumberOfModels);
         channel.Info(
             $"Backprop {TaskName}: {training.RowCount} rows × {training.FeatureCount} features, hidden layers " +
             $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.Activation}, {engineOptions.Loss.Name} loss, " +
             $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
             $"up to {engineOptions.NumberOfIterations} epochs, seed {engineOptions.Seed}" +
+            (engineOptions.NumberOfModels > 1 ? $", an ensemble of {engineOptions.NumberOfModels} networks" : "") +
             (validation is not null ? $", early stopping on {validation.RowCount} validation rows." : "."));
 
-        MultilayerPerceptron network = new MlpTrainer(engineOptions).Train(training, validation, initial?.Network);
-        progress.Completed(network.History);
-        return CreateModel(network, standardization);
+        // The user's callback (TrainerOptions.EpochCompleted, copied into the engine options) sees every member's
+        // epochs; the progress report names the member.
+        MlpEnsemble ensemble = new MlpTrainer(engineOptions).TrainEnsemble(training, validation, initial is null ? null : new MlpEnsemble(initial.Networks),
+            memberEpochCompleted: progress.EpochCompleted);
+        progress.Completed(ensemble);
+        return CreateModel(ensemble, standardization);
     }
 
     // Option for option, under the same names (a test checks that every engine option is mapped or deliberately not
@@ -214,6 +213,8 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             EarlyStoppingMetric = o.EarlyStoppingMetric,
             ValidationFraction = o.ValidationFraction,
             RefitOnAllRows = o.RefitOnAllRows,
+            NumberOfModels = o.NumberOfModels,
+            EpochCompleted = o.EpochCompleted,
             NumberOfThreads = o.NumberOfThreads,
             Seed = seed,
         };

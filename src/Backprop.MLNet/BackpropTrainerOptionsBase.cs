@@ -110,6 +110,17 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public bool RefitOnAllRows = BackpropDefaults.RefitOnAllRows;
 
     /// <summary>
+    /// How many networks to train and average, 1 or more; default 1. With k above 1 and no validation set, the training
+    /// rows are split into max(k, round(1 / <see cref="ValidationFraction"/>)) folds (stratified for the classifiers)
+    /// and network j early-stops on fold j while learning from the rest, so each row is learned from by most networks
+    /// (cross-validation bagging); with a validation set, every network trains on every row from its own seed (the
+    /// seed + j). The model averages the networks' raw outputs (a regression value, logits) and is saved, loaded,
+    /// scored and exported to ONNX as one. Costs k times the training; up to <see cref="NumberOfThreads"/> networks
+    /// train at once.
+    /// </summary>
+    public int NumberOfModels = BackpropDefaults.NumberOfModels;
+
+    /// <summary>
     /// Standardise each feature to mean 0 and deviation 1 on the training rows, inside the model, before the network;
     /// default <see langword="true"/>. ML.NET's <c>NormalizeMeanVariance</c> scales without centring by default, and
     /// gradient descent trains slower and worse on un-centred inputs. A feature with only two values (a one-hot

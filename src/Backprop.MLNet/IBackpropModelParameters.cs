@@ -8,14 +8,22 @@ namespace Backprop.MLNet;
 /// </summary>
 public interface IBackpropModelParameters
 {
-    /// <summary>The trained network: <see cref="MultilayerPerceptron.Layers"/> (sizes, activations, weights and
-    /// biases), the label scaling, the training history and the optimiser state kept for warm starts.</summary>
+    /// <summary>The trained network (the first of <see cref="Networks"/>): <see cref="MultilayerPerceptron.Layers"/>
+    /// (sizes, activations, weights and biases), the label scaling, the training history and the optimiser state kept
+    /// for warm starts.</summary>
     MultilayerPerceptron Network { get; }
 
-    /// <summary>The dense layers, input side first; the last is the output layer.</summary>
+    /// <summary>
+    /// Every network the model averages: one, or <see cref="BackpropTrainerOptionsBase.NumberOfModels"/> of the same
+    /// shape, whose raw outputs (regression values on the network's scale, logits) are averaged before the output
+    /// transform (see <see cref="MlpEnsemble"/>).
+    /// </summary>
+    IReadOnlyList<MultilayerPerceptron> Networks { get; }
+
+    /// <summary>The first network's dense layers, input side first; the last is the output layer.</summary>
     IReadOnlyList<DenseLayer> Layers { get; }
 
-    /// <summary>The per-epoch training and validation loss, the best epoch and why training stopped.</summary>
+    /// <summary>The first network's per-epoch training and validation loss, the best epoch and why training stopped.</summary>
     TrainingHistory History { get; }
 
     /// <summary>

@@ -56,20 +56,21 @@ var suiteFolds = new Option<int>("--folds") { Description = "Cross-validation fo
 var suiteSeed = new Option<int>("--seed") { Description = "The seed of the folds and of every trainer", DefaultValueFactory = _ => 0 };
 var backprop = new Option<string[]>("--backprop", "--candidates")
 {
-    Description = "A Backprop configuration to add, as changes to the defaults: \"hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu\" (repeatable)",
+    Description = "A Backprop configuration to add, as changes to the defaults: \"hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5\" (repeatable)",
 };
 var suiteLimit = new Option<double?>("--fit-time-limit") { Description = "Stop a fit that takes longer than this many seconds and list its trainer as failed" };
 var only = new Option<string[]>("--dataset") { Description = "Only these datasets of the suite (repeatable); default every one of the role" };
 var peersFile = new Option<string?>("--peers") { Description = "peers.json from peers/suite_peers.py, to show scikit-learn beside the others" };
 var foldsOnly = new Option<bool>("--folds-only") { Description = "Only write folds/ (the held-out rows and column kinds), for peers/suite_peers.py to run first" };
+var backpropOnly = new Option<bool>("--backprop-only") { Description = "Compare the Backprop configurations alone, without ML.NET's other trainers" };
 var suiteOut = new Option<string>("--out") { Description = "Where to write suite.md, ranks.png, results.json and folds/", DefaultValueFactory = _ => "suite-results" };
 var suite = new Command("suite", "The benchmark suite: Backprop beside ML.NET's trainers on the same folds of every dataset of a role")
 {
-    role, suiteFolds, suiteSeed, backprop, suiteLimit, only, peersFile, foldsOnly, suiteOut,
+    role, suiteFolds, suiteSeed, backprop, suiteLimit, only, peersFile, foldsOnly, backpropOnly, suiteOut,
 };
 suite.SetAction(result => SuiteCommand.Run(new SuiteCommand.Settings(result.GetValue(role)!, result.GetValue(suiteFolds), result.GetValue(suiteSeed),
     result.GetValue(backprop) ?? [], result.GetValue(suiteOut)!, result.GetValue(suiteLimit), result.GetValue(only) ?? [], result.GetValue(peersFile),
-    result.GetValue(foldsOnly)),
+    result.GetValue(foldsOnly), result.GetValue(backpropOnly)),
     Console.Out));
 
 var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands") { suite, throughput, timeToQuality, generate };

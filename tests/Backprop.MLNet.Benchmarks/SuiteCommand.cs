@@ -17,7 +17,7 @@ namespace Backprop.MLNet.Benchmarks;
 internal static class SuiteCommand
 {
     public sealed record Settings(string Role, int Folds, int Seed, string[] Backprop, string Output, double? FitTimeLimitSeconds,
-        string[] Datasets, string? Peers, bool FoldsOnly = false);
+        string[] Datasets, string? Peers, bool FoldsOnly = false, bool BackpropOnly = false);
 
     // The ML.NET trainers of the suite, by their names in the comparison's standard field.
     public static readonly string[] Baselines =
@@ -61,7 +61,7 @@ internal static class SuiteCommand
             {
                 NumberOfFolds = settings.Folds,
                 Seed = settings.Seed,
-                Candidates = Candidates(data, extra),
+                Candidates = Candidates(data, extra, settings.BackpropOnly),
                 Search = null,
                 FitTimeLimit = settings.FitTimeLimitSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null,
                 Log = line => output.WriteLine("  " + line),
@@ -83,8 +83,9 @@ internal static class SuiteCommand
         return 0;
     }
 
-    // Backprop's defaults, the named configurations, then ML.NET's baselines in the standard field's order.
-    private static IReadOnlyList<CandidateTrainer> Candidates(TabularData data, BackpropOverrides[] extra)
+    // Backprop's defaults, the named configurations, then (unless only Backprop is compared) ML.NET's baselines in the
+    // standard field's order.
+    private static IReadOnlyList<CandidateTrainer> Candidates(TabularData data, BackpropOverrides[] extra, bool backpropOnly)
     {
         var profile = TaskProfile.For(data.Task);
         bool nonNegative = data.Task != PredictionTask.Regression || data.Data.GetColumn<float>(data.LabelColumn).All(v => v >= 0);
@@ -93,7 +94,7 @@ internal static class SuiteCommand
         [
             standard[0],
             .. extra.Select(e => CandidateTrainer.ForBackprop("Backprop " + e.Text, data.Task, e.Apply(BackpropConfiguration.DefaultFor(data.Task)))),
-            .. standard.Where(c => c.Backprop is null && Baselines.Contains(c.Name)),
+            .. standard.Where(c => !backpropOnly && c.Backprop is null && Baselines.Contains(c.Name)),
         ];
     }
 
@@ -110,6 +111,8 @@ internal static class SuiteCommand
             yield return $"--dataset {d}";
         if (s.Peers is not null)
             yield return $"--peers {s.Peers}";
+        if (s.BackpropOnly)
+            yield return "--backprop-only";
         yield return $"--out {s.Output}";
     }
 }
@@ -119,11 +122,11 @@ internal sealed record SuiteResult(BenchmarkSuite.Dataset Dataset, int Rows, Com
 
 /// <summary>
 /// A Backprop configuration named on the command line, as changes to the task's defaults:
-/// <c>hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu</c>.
+/// <c>hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5</c>.
 /// </summary>
 internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string, string> Values)
 {
-    private static readonly string[] Keys = ["hidden", "lr", "batch", "l2", "dropout", "activation"];
+    private static readonly string[] Keys = ["hidden", "lr", "batch", "l2", "dropout", "activation", "models"];
 
     public static BackpropOverrides Parse(string text)
     {
@@ -152,6 +155,7 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
                 "batch" => c with { BatchSize = Parse<int>(key, value) },
                 "l2" => c with { L2Regularization = Parse<float>(key, value) },
                 "dropout" => c with { Dropout = Parse<float>(key, value) },
+                "models" => c with { NumberOfModels = Parse<int>(key, value) },
                 _ => c with
                 {
                     Activation = Enum.TryParse<ActivationKind>(value, ignoreCase: true, out var kind) ? kind

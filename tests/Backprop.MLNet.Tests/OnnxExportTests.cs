@@ -90,6 +90,25 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected.GetColumn<uint>("PredictedLabel"), actual.GetColumn<uint[]>("PredictedLabel").Select(s => s.Single()));
     }
 
+    [Theory]
+    [InlineData(LabelTask.Regression)]
+    [InlineData(LabelTask.Binary)]
+    [InlineData(LabelTask.Multiclass)]
+    public void An_exported_ensemble_averages_its_networks_as_MLNet_does(LabelTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TaskSetups.Dataset(task).Load(ml);
+        var model = TaskSetups.Pipeline(ml, task, o => o.NumberOfModels = 3).Fit(data);
+        var expected = model.Transform(data);
+
+        var actual = ScoreThroughOnnx(ml, model, data);
+
+        float[] expectedScores = TaskSetups.Scores(expected).SelectMany(s => s).ToArray();
+        AssertClose(expectedScores, actual.GetColumn<float[]>("Score").SelectMany(s => s).ToArray());
+        if (task == LabelTask.Binary)
+            AssertClose(expected.GetColumn<float>("Probability").ToArray(), actual.GetColumn<float[]>("Probability").Select(s => s.Single()).ToArray());
+    }
+
     private void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -18,7 +18,6 @@ public class OptionsVocabularyTests
         [nameof(MlpTrainerOptions.NumberOfClasses)] = "read from the label column's key type",
         [nameof(MlpTrainerOptions.StandardizeLabel)] = "regression only: mapped by the regression trainer (checked below)",
         [nameof(MlpTrainerOptions.Seed)] = "an int? in ML.NET, falling back to the MLContext's random source when null; mapped at Fit",
-        [nameof(MlpTrainerOptions.EpochCompleted)] = "wrapped at Fit so mlContext.Log sees every epoch too",
     };
 
     // A valid value other than the default for every mapped option.
@@ -44,7 +43,9 @@ public class OptionsVocabularyTests
         [nameof(MlpTrainerOptions.EarlyStoppingMetric)] = ValidationMetric.RSquared,
         [nameof(MlpTrainerOptions.ValidationFraction)] = 0.3f,
         [nameof(MlpTrainerOptions.RefitOnAllRows)] = true,
+        [nameof(MlpTrainerOptions.NumberOfModels)] = 3,
         [nameof(MlpTrainerOptions.NumberOfThreads)] = (int?)1,
+        [nameof(MlpTrainerOptions.EpochCompleted)] = new Action<EpochRecord>(_ => { }),
     };
 
     private static IEnumerable<PropertyInfo> EngineOptions

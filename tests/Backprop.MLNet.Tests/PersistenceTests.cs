@@ -105,6 +105,31 @@ public sealed class PersistenceTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(LabelTask.Regression)]
+    [InlineData(LabelTask.Binary)]
+    [InlineData(LabelTask.Multiclass)]
+    public void An_ensemble_saves_as_one_model_that_a_fresh_context_and_a_separate_process_score_identically(LabelTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var dataset = TaskSetups.Dataset(task);
+        var data = dataset.Load(ml);
+        var model = TaskSetups.Pipeline(ml, task, o => o.NumberOfModels = 3).Fit(data);
+        string path = Path.Combine(_folder, $"ensemble-{task}.zip");
+        ml.Model.Save(model, data.Schema, path);
+
+        var loaded = new MLContext().Model.Load(path, out _);
+
+        var trained = TaskSetups.Parameters(model);
+        var parameters = TaskSetups.Parameters(loaded);
+        Assert.Equal(3, parameters.Networks.Count);
+        for (int m = 0; m < 3; m++)
+            Assert.Equal(trained.Networks[m].Layers.Select(l => l.Weights.ToArray()), parameters.Networks[m].Layers.Select(l => l.Weights.ToArray()));
+        float[][] expected = ScoreRows(model.Transform(data));
+        Assert.Equal(expected, ScoreRows(loaded.Transform(data)));
+        Assert.Equal(expected, ScoreInSeparateProcess(path, dataset.Path));
+    }
+
     private static float[][] ScoreRows(IDataView scored) => scored.Schema["Score"].Type is VectorDataViewType
         ? scored.GetColumn<float[]>("Score").ToArray()
         : scored.GetColumn<float>("Score").Select(s => new[] { s }).ToArray();

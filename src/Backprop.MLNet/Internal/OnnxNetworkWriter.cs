@@ -11,26 +11,42 @@ internal static class OnnxNetworkWriter
     // The default ONNX domain; OnnxContext.CreateNode would otherwise use "ai.onnx.ml".
     private const string StandardDomain = "";
 
-    /// <summary>Writes every layer and returns the variable holding the raw outputs (rows × outputs, before any output transform).</summary>
-    public static string WriteLayers(OnnxContext ctx, MultilayerPerceptron network, FeatureStandardization? standardization, string input)
+    /// <summary>
+    /// Writes the feature standardisation, then every member's layers, and returns the variable holding the members'
+    /// mean raw outputs (rows × outputs, before any output transform), as <see cref="MlpEnsemble.PredictRaw"/> computes them.
+    /// </summary>
+    public static string WriteRawOutputs(OnnxContext ctx, MlpEnsemble ensemble, FeatureStandardization? standardization, string input)
     {
         string x = input;
         if (standardization is not null)
         {
-            long[] shape = [1, network.InputCount];
+            long[] shape = [1, ensemble.InputCount];
             string means = ctx.AddInitializer(standardization.Means, shape, "BackpropFeatureMeans");
             string scales = ctx.AddInitializer(standardization.Scales, shape, "BackpropFeatureScales");
             x = Node(ctx, "Div", [Node(ctx, "Sub", [x, means], "BackpropCentred"), scales], "BackpropStandardized");
         }
+        if (ensemble.Members.Count == 1)
+            return WriteLayers(ctx, ensemble.Members[0], x, "Backprop");
+        string[] outputs = ensemble.Members.Select((network, m) => WriteLayers(ctx, network, x, $"BackpropM{m}")).ToArray();
+        // The engine sums member by member, then multiplies by 1/k: the same order and rounding as here.
+        string sum = outputs[0];
+        for (int m = 1; m < outputs.Length; m++)
+            sum = Node(ctx, "Add", [sum, outputs[m]], "BackpropEnsembleSum");
+        return Node(ctx, "Mul", [sum, ctx.AddInitializer(1f / outputs.Length, "BackpropEnsembleWeight")], "BackpropEnsembleMean");
+    }
+
+    // One network's layers from the (standardised) input x; names start with prefix so that members do not collide.
+    private static string WriteLayers(OnnxContext ctx, MultilayerPerceptron network, string x, string prefix)
+    {
         for (int l = 0; l < network.Layers.Count; l++)
         {
             DenseLayer layer = network.Layers[l];
-            string weights = ctx.AddInitializer(layer.Weights.ToArray(), [layer.InputSize, layer.OutputSize], $"BackpropW{l}");
-            string biases = ctx.AddInitializer(layer.Biases.ToArray(), [layer.OutputSize], $"BackpropB{l}");
-            string product = Node(ctx, "MatMul", [x, weights], $"BackpropMatMul{l}");
-            x = Node(ctx, "Add", [product, biases], $"BackpropLinear{l}");
+            string weights = ctx.AddInitializer(layer.Weights.ToArray(), [layer.InputSize, layer.OutputSize], $"{prefix}W{l}");
+            string biases = ctx.AddInitializer(layer.Biases.ToArray(), [layer.OutputSize], $"{prefix}B{l}");
+            string product = Node(ctx, "MatMul", [x, weights], $"{prefix}MatMul{l}");
+            x = Node(ctx, "Add", [product, biases], $"{prefix}Linear{l}");
             if (layer.Activation is { } activation)
-                x = WriteActivation(ctx, activation, x, l);
+                x = WriteActivation(ctx, activation, x, $"{prefix}Activation{l}");
         }
         return x;
     }
@@ -47,9 +63,8 @@ internal static class OnnxNetworkWriter
     public static OnnxNode Write(OnnxContext ctx, string opType, string[] inputs, string output)
         => ctx.CreateNode(opType, inputs, [output], ctx.GetNodeName(opType), StandardDomain);
 
-    private static string WriteActivation(OnnxContext ctx, Activation activation, string z, int layer)
+    private static string WriteActivation(OnnxContext ctx, Activation activation, string z, string name)
     {
-        string name = $"BackpropActivation{layer}";
         switch (activation.Kind)
         {
             case ActivationKind.Identity:

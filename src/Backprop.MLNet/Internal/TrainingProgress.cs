@@ -12,10 +12,12 @@ internal sealed class TrainingProgress : IDisposable
     private readonly IHost _host;
     private readonly IChannel _channel;
     private readonly IProgressChannel _progress;
+    private readonly EpochRecord?[] _lastOfMember;
     private EpochRecord? _last;
 
-    public TrainingProgress(IHost host, IChannel channel, int plannedEpochs)
+    public TrainingProgress(IHost host, IChannel channel, int plannedEpochs, int members)
     {
+        _lastOfMember = new EpochRecord?[members];
         _host = host;
         _channel = channel;
         _progress = host.StartProgressChannel("Backprop training");
@@ -29,26 +31,34 @@ internal sealed class TrainingProgress : IDisposable
         });
     }
 
-    public void EpochCompleted(EpochRecord record)
+    /// <summary>Reports an epoch of ensemble member <paramref name="member"/> (0 for a single network).</summary>
+    public void EpochCompleted(int member, EpochRecord record)
     {
+        string who = _lastOfMember.Length > 1 ? $"Network {member + 1} of {_lastOfMember.Length}, epoch" : "Epoch";
         // The engine numbers a refit on every row (RefitOnAllRows) from the start again.
-        if (_last is not null && record.Epoch <= _last.Epoch)
-            _channel.Info("Training again on every row for the epoch count early stopping chose.");
+        if (_lastOfMember[member] is { } previous && record.Epoch <= previous.Epoch)
+            _channel.Info($"{(_lastOfMember.Length > 1 ? $"Network {member + 1}: t" : "T")}raining again on every row for the epoch count early stopping chose.");
+        _lastOfMember[member] = record;
         _last = record;
         _channel.Info(
-            $"Epoch {record.Epoch}: training loss {record.TrainingLoss:G6}" +
+            $"{who} {record.Epoch}: training loss {record.TrainingLoss:G6}" +
             (record.ValidationLoss is { } v ? $", validation loss {v:G6}" : "") +
             (record.ValidationMetric is { } m ? $", validation metric {m:G6}" : "") +
             $", learning rate {record.LearningRate:G4}, {record.Seconds:F3} s");
         _host.CheckAlive();
     }
 
-    public void Completed(TrainingHistory history)
+    public void Completed(MlpEnsemble ensemble)
     {
-        string best = history.BestEpoch is { } b ? $"; kept the weights of epoch {b}" : "";
-        if (history.StopReason == StopReason.Refitted)
-            best = "; trained on every row";
-        _channel.Info($"Backprop training stopped after epoch {history.Epochs[^1].Epoch}: {history.StopReason}{best}.");
+        for (int m = 0; m < ensemble.Members.Count; m++)
+        {
+            TrainingHistory history = ensemble.Members[m].History;
+            string best = history.BestEpoch is { } b ? $"; kept the weights of epoch {b}" : "";
+            if (history.StopReason == StopReason.Refitted)
+                best = "; trained on every row";
+            string who = ensemble.Members.Count > 1 ? $"Backprop network {m + 1} of {ensemble.Members.Count}" : "Backprop training";
+            _channel.Info($"{who} stopped after epoch {history.Epochs[^1].Epoch}: {history.StopReason}{best}.");
+        }
     }
 
     public void Dispose() => _progress.Dispose();

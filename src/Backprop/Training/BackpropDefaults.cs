@@ -71,6 +71,9 @@ public static class BackpropDefaults
     /// <summary>Whether to train again on every row for the best epoch count after early stopping: no.</summary>
     public const bool RefitOnAllRows = false;
 
+    /// <summary>How many networks a trainer averages: 1.</summary>
+    public const int NumberOfModels = 1;
+
     /// <summary>Whether a regression label is standardised inside the model: yes.</summary>
     public const bool StandardizeLabel = true;
 

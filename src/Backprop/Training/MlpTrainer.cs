@@ -41,14 +41,93 @@ public sealed class MlpTrainer
     {
         ArgumentNullException.ThrowIfNull(training);
         Options.Validate();
-        MultilayerPerceptron model = new TrainingRun(Options, training, validation, initialModel, cancellationToken).Execute();
-        if (!Options.RefitOnAllRows || validation is not null || Options.ValidationFraction == 0f || !Options.EarlyStopping)
+        if (Options.NumberOfModels != 1)
+            throw new ArgumentException(
+                $"NumberOfModels is {Options.NumberOfModels}: train an ensemble with TrainEnsemble, or set NumberOfModels to 1.",
+                nameof(MlpTrainerOptions.NumberOfModels));
+        return TrainOne(Options, training, validation, initialModel, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains <see cref="MlpTrainerOptions.NumberOfModels"/> networks and returns them as one averaged model (see
+    /// <see cref="MlpTrainerOptions.NumberOfModels"/> for how the rows are split). The members train concurrently, up
+    /// to <see cref="MlpTrainerOptions.NumberOfThreads"/> at a time, each on its own share of the threads; the result
+    /// does not depend on the thread count. <see cref="MlpTrainerOptions.EpochCompleted"/> is called for every member's
+    /// epochs, one call at a time.
+    /// </summary>
+    /// <param name="training">The training set.</param>
+    /// <param name="validation">A validation set every member early-stops on; default none (the members hold out folds).</param>
+    /// <param name="initialModel">An ensemble of as many members to continue from (warm start): member j continues member j on the same split.</param>
+    /// <param name="cancellationToken">Checked between mini-batches.</param>
+    /// <param name="memberEpochCompleted">Called, one call at a time, after every epoch of every member with the member's index; default none.</param>
+    /// <exception cref="ArgumentException">The data does not fit the options or the initial model.</exception>
+    /// <exception cref="TrainingDivergedException">A member's loss or weights became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    public MlpEnsemble TrainEnsemble(TrainingData training, TrainingData? validation = null, MlpEnsemble? initialModel = null,
+        CancellationToken cancellationToken = default, Action<int, EpochRecord>? memberEpochCompleted = null)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        Options.Validate();
+        int k = Options.NumberOfModels;
+        if (initialModel is not null && initialModel.Members.Count != k)
+            throw new ArgumentException(
+                $"The initial ensemble has {initialModel.Members.Count} members but NumberOfModels is {k}; a warm start continues every member.",
+                nameof(initialModel));
+        int threads = Options.NumberOfThreads ?? Environment.ProcessorCount;
+        int concurrent = Math.Min(k, threads);
+        // Rows are held out (for early stopping and the history) when no validation set is given and the fraction is above 0.
+        BaggingFold? Fold(int j) => k > 1 && validation is null && Options.ValidationFraction > 0f
+            ? new BaggingFold(j, Math.Max(k, (int)Math.Round(1.0 / Options.ValidationFraction)), Options.Seed)
+            : null;
+
+        // One lock serialises the callbacks, whichever member's thread reports.
+        var gate = new object();
+        var members = new MultilayerPerceptron[k];
+        var memberOptions = Enumerable.Range(0, k).Select(j =>
+        {
+            var o = Options.Copy();
+            o.NumberOfModels = 1;
+            o.Seed = unchecked(Options.Seed + j);
+            o.Fold = Fold(j);
+            o.NumberOfThreads = Math.Max(1, threads / concurrent);
+            Action<EpochRecord>? user = Options.EpochCompleted;
+            if (user is not null || memberEpochCompleted is not null)
+                o.EpochCompleted = record =>
+                {
+                    lock (gate)
+                    {
+                        user?.Invoke(record);
+                        memberEpochCompleted?.Invoke(j, record);
+                    }
+                };
+            return o;
+        }).ToArray();
+        try
+        {
+            Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = concurrent, CancellationToken = cancellationToken },
+                j => members[j] = TrainOne(memberOptions[j], training, validation, initialModel?.Members[j], cancellationToken));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // The first member's failure, as a single network would have thrown it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+        return new MlpEnsemble(members);
+    }
+
+    private static MultilayerPerceptron TrainOne(MlpTrainerOptions options, TrainingData training, TrainingData? validation,
+        MultilayerPerceptron? initialModel, CancellationToken cancellationToken)
+    {
+        MultilayerPerceptron model = new TrainingRun(options, training, validation, initialModel, cancellationToken).Execute();
+        if (!options.RefitOnAllRows || !options.HoldsOutRows(validation))
             return model;
 
         // The held-out run chose how many epochs to train; train that many again, from the same start, on every row.
         int epochsBefore = initialModel?.History.Epochs.Count ?? 0;
         int chosen = (model.History.BestEpoch ?? model.History.Epochs[^1].Epoch) - epochsBefore;
-        var refit = Options.Copy();
+        var refit = options.Copy();
+        refit.Fold = null;
         refit.ValidationFraction = 0f;
         refit.EarlyStopping = false;
         refit.NumberOfIterations = Math.Max(1, chosen);

@@ -109,6 +109,16 @@ public sealed class MlpTrainerOptions
     /// </summary>
     public bool StandardizeLabel { get; set; } = BackpropDefaults.StandardizeLabel;
 
+    /// <summary>
+    /// How many networks <see cref="MlpTrainer.TrainEnsemble"/> trains and averages, 1 or more; default 1 (a single
+    /// network, which <see cref="MlpTrainer.Train"/> trains). With rows held out (no validation set and
+    /// <see cref="ValidationFraction"/> above 0), the training rows are split into
+    /// max(k, round(1 / <see cref="ValidationFraction"/>)) seeded folds, stratified for classifiers, and member j holds
+    /// out fold j (cross-validation bagging); otherwise every member trains on every row. Member j is seeded with
+    /// <see cref="Seed"/> + j.
+    /// </summary>
+    public int NumberOfModels { get; set; } = BackpropDefaults.NumberOfModels;
+
     /// <summary>The seed of initialisation, shuffling, dropout and the validation split; default 0.</summary>
     public int Seed { get; set; }
 
@@ -117,6 +127,16 @@ public sealed class MlpTrainerOptions
 
     /// <summary>Called after every epoch with its record, on the training thread; default none.</summary>
     public Action<EpochRecord>? EpochCompleted { get; set; }
+
+    /// <summary>
+    /// The held-out fold of one ensemble member: the training rows are split into <c>Count</c> folds by the ensemble's
+    /// seed, and this member early-stops on fold <c>Index</c>. Null for a single network.
+    /// </summary>
+    internal BaggingFold? Fold { get; set; }
+
+    /// <summary>Whether a run holds out some of its training rows for early stopping (no validation set given).</summary>
+    internal bool HoldsOutRows(TrainingData? validation)
+        => validation is null && EarlyStopping && (Fold is not null || ValidationFraction > 0f);
 
     /// <summary>A shallow copy: the same loss, optimiser, schedule and callback objects.</summary>
     internal MlpTrainerOptions Copy() => (MlpTrainerOptions)MemberwiseClone();
@@ -158,6 +178,8 @@ public sealed class MlpTrainerOptions
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "EarlyStoppingMinDelta must be 0 or more.");
         if (!float.IsFinite(ValidationFraction) || ValidationFraction < 0f || ValidationFraction >= 1f)
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1), for example 0.1.");
+        if (NumberOfModels < 1)
+            throw new ArgumentOutOfRangeException(nameof(NumberOfModels), NumberOfModels, "NumberOfModels must be at least 1, for example 5 for an ensemble.");
         if (NumberOfThreads is < 1)
             throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be at least 1, or null for all processors.");
         if (!Enum.IsDefined(EarlyStoppingMetric))

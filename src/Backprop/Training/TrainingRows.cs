@@ -30,12 +30,18 @@ internal sealed class TrainingRows
     public static TrainingRows Prepare(MlpTrainerOptions options, LossFunction loss, TrainingData training, TrainingData? validation,
         MultilayerPerceptron? initial)
     {
-        (int[] trainRows, int[]? heldOutRows) = validation is not null || options.ValidationFraction == 0f
-            ? (AllRows(training.RowCount), null)
+        (int[] trainRows, int[]? heldOutRows) = validation is not null ? (AllRows(training.RowCount), null)
+            : options.Fold is { } fold
+                ? ValidationSplit.Fold(training.Labels, fold.Index, fold.Count, stratify: loss.IsClassification,
+                    SeededRandom.ForStream(fold.Seed, RandomStream.ValidationSplit))
+            : options.ValidationFraction == 0f ? (AllRows(training.RowCount), null)
             : ValidationSplit.Split(training.Labels, options.ValidationFraction, stratify: loss.IsClassification,
                 SeededRandom.ForStream(options.Seed, RandomStream.ValidationSplit));
+        // An ensemble member scales the label by every training row, so that all members share one scaling and their
+        // raw outputs can be averaged.
         LabelScaling? scaling = initial is not null ? initial.LabelScaling
-            : options.StandardizeLabel && loss.OutputTransform == OutputTransform.Identity ? Standardisation(training, trainRows)
+            : options.StandardizeLabel && loss.OutputTransform == OutputTransform.Identity
+                ? Standardisation(training, options.Fold is null ? trainRows : AllRows(training.RowCount))
             : null;
 
         float[] targets = Scaled(training.Labels, scaling);

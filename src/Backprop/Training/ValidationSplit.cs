@@ -3,6 +3,32 @@ namespace Backprop;
 /// <summary>Holds out a seeded fraction of the training rows, class by class for classification.</summary>
 internal static class ValidationSplit
 {
+    /// <summary>
+    /// Splits the rows into <paramref name="count"/> seeded folds (class by class when stratified, dealt round-robin so
+    /// every fold gets its share of each class) and returns the rows outside fold <paramref name="index"/> and those in
+    /// it, each in ascending order. Every member of an ensemble draws the same split from the same stream.
+    /// </summary>
+    public static (int[] Train, int[] HeldOut) Fold(float[] labels, int index, int count, bool stratify, SeededRandom random)
+    {
+        int n = labels.Length;
+        if (n < count)
+            throw new ArgumentException(
+                $"{n} training rows cannot be split into {count} folds for an ensemble; use NumberOfModels of at most {n}, " +
+                "or pass a validation set.", nameof(MlpTrainerOptions.NumberOfModels));
+        var train = new List<int>(n);
+        var heldOut = new List<int>(n / count + 1);
+        int position = 0;
+        foreach (int[] group in Groups(labels, stratify))
+        {
+            random.Shuffle(group);
+            foreach (int row in group)
+                (position++ % count == index ? heldOut : train).Add(row);
+        }
+        train.Sort();
+        heldOut.Sort();
+        return ([.. train], [.. heldOut]);
+    }
+
     /// <summary>Returns the training and held-out row indices, each in ascending order.</summary>
     /// <param name="labels">One label per row; with <paramref name="stratify"/>, the class (rounded) of each row.</param>
     /// <param name="fraction">The share to hold out, in (0, 1); each class holds out round(fraction·count) rows.</param>
@@ -11,12 +37,9 @@ internal static class ValidationSplit
     public static (int[] Train, int[] HeldOut) Split(float[] labels, float fraction, bool stratify, SeededRandom random)
     {
         int n = labels.Length;
-        IEnumerable<int[]> groups = stratify
-            ? Enumerable.Range(0, n).GroupBy(r => (int)MathF.Round(labels[r])).OrderBy(g => g.Key).Select(g => g.ToArray())
-            : [Enumerable.Range(0, n).ToArray()];
         var train = new List<int>(n);
         var heldOut = new List<int>();
-        foreach (int[] group in groups)
+        foreach (int[] group in Groups(labels, stratify))
         {
             random.Shuffle(group);
             int take = (int)Math.Round(group.Length * (double)fraction);
@@ -31,4 +54,9 @@ internal static class ValidationSplit
         heldOut.Sort();
         return ([.. train], [.. heldOut]);
     }
+
+    // The row indices of each class in class order, or all rows as one group.
+    private static IEnumerable<int[]> Groups(float[] labels, bool stratify) => stratify
+        ? Enumerable.Range(0, labels.Length).GroupBy(r => (int)MathF.Round(labels[r])).OrderBy(g => g.Key).Select(g => g.ToArray())
+        : [Enumerable.Range(0, labels.Length).ToArray()];
 }
