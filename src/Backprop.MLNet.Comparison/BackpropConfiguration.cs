@@ -6,7 +6,7 @@ namespace Backprop.MLNet.Comparison;
 
 /// <summary>
 /// The Backprop hyperparameters a comparison varies: the network's shape and activation, the learning rate, the batch
-/// size, the two regularisers and the ensemble size. Everything else keeps the trainers' defaults (Adam, early stopping on 20 % of the
+/// size, the two regularisers, the feature scaling and the ensemble size. Everything else keeps the trainers' defaults (Adam, early stopping on 20 % of the
 /// training rows, at most 400 epochs, standardised features).
 /// </summary>
 public sealed record BackpropConfiguration
@@ -29,6 +29,9 @@ public sealed record BackpropConfiguration
     /// <summary>The dropout rate of the hidden units; default 0.</summary>
     public float Dropout { get; init; } = BackpropDefaults.Dropout;
 
+    /// <summary>How the features are scaled inside the model; default <see cref="FeatureScaling.Standard"/>.</summary>
+    public FeatureScaling FeatureScaling { get; init; } = BackpropDefaults.FeatureScaling;
+
     /// <summary>How many networks the trainer averages; default 1.</summary>
     public int NumberOfModels { get; init; } = BackpropDefaults.NumberOfModels;
 
@@ -45,13 +48,15 @@ public sealed record BackpropConfiguration
             L2Regularization = options.L2Regularization,
             Dropout = options.Dropout,
             NumberOfModels = options.NumberOfModels,
+            FeatureScaling = options.FeatureScaling,
         };
     }
 
     /// <summary>Equal when every hyperparameter is, the layer widths compared element by element.</summary>
     public bool Equals(BackpropConfiguration? other) => other is not null && HiddenLayers.SequenceEqual(other.HiddenLayers) &&
         Activation == other.Activation && LearningRate == other.LearningRate && BatchSize == other.BatchSize &&
-        L2Regularization == other.L2Regularization && Dropout == other.Dropout && NumberOfModels == other.NumberOfModels;
+        L2Regularization == other.L2Regularization && Dropout == other.Dropout && NumberOfModels == other.NumberOfModels &&
+        FeatureScaling == other.FeatureScaling;
 
     /// <inheritdoc/>
     public override int GetHashCode()
@@ -65,12 +70,14 @@ public sealed record BackpropConfiguration
         hash.Add(L2Regularization);
         hash.Add(Dropout);
         hash.Add(NumberOfModels);
+        hash.Add(FeatureScaling);
         return hash.ToHashCode();
     }
 
-    /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 0.001, dropout 0" (", 5 models" for an ensemble).</summary>
+    /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 0.001, dropout 0" (", robust scaling" and ", 5 models" where they apply).</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"[{string.Join(", ", HiddenLayers)}] {Activation}, lr {LearningRate:G3}, batch {BatchSize}, L2 {L2Regularization:G3}, dropout {Dropout:G2}") +
+        (FeatureScaling != BackpropDefaults.FeatureScaling ? $", {FeatureScaling.ToString().ToLowerInvariant()} scaling" : "") +
         (NumberOfModels > 1 ? $", {NumberOfModels} models" : "");
 
     /// <summary>The trainer for <paramref name="task"/> with these hyperparameters.</summary>
@@ -103,6 +110,8 @@ public sealed record BackpropConfiguration
         code.AppendLine(CultureInfo.InvariantCulture, $"    L2Regularization = {Literal(L2Regularization)},");
         if (Dropout > 0)
             code.AppendLine(CultureInfo.InvariantCulture, $"    Dropout = {Literal(Dropout)},");
+        if (FeatureScaling != BackpropDefaults.FeatureScaling)
+            code.AppendLine(CultureInfo.InvariantCulture, $"    FeatureScaling = FeatureScaling.{FeatureScaling},");
         if (NumberOfModels != 1)
             code.AppendLine(CultureInfo.InvariantCulture, $"    NumberOfModels = {NumberOfModels},");
         code.AppendLine(CultureInfo.InvariantCulture, $"    Seed = {seed},");
@@ -124,6 +133,7 @@ public sealed record BackpropConfiguration
         options.L2Regularization = L2Regularization;
         options.Dropout = Dropout;
         options.NumberOfModels = NumberOfModels;
+        options.FeatureScaling = FeatureScaling;
         options.Seed = seed;
         return options;
     }

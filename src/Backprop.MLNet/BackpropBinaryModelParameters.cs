@@ -31,7 +31,7 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
     }
 
     private BackpropBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, hasEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
+        : base(env, RegistrationName, ctx, hasScalingKindAndEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
     {
         CheckShape(Network);
     }
@@ -54,7 +54,7 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BPROPBIN",
         // verWrittenCur: 0x00010001, // Initial
-        verWrittenCur: VersionWithEnsemble, // The ensemble's further networks
+        verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
         verReadableCur: VersionWithEnsemble,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,

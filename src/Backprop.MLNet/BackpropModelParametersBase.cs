@@ -27,22 +27,25 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
     /// <param name="env">The host environment.</param>
     /// <param name="name">The registration name.</param>
     /// <param name="ctx">The model being loaded.</param>
-    /// <param name="hasEnsemble">Whether the file was written by a version that stores the ensemble's further members.</param>
-    private protected BackpropModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx, bool hasEnsemble)
+    /// <param name="hasScalingKindAndEnsemble">
+    /// Whether the file was written by a version that stores the feature scaling's kind and the ensemble's further networks.
+    /// </param>
+    private protected BackpropModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx, bool hasScalingKindAndEnsemble)
         : base(env, name, ctx)
     {
         // *** Binary format ***
         // byte[]: the engine's model file (MultilayerPerceptron.Save) of the first network, length-prefixed; it
         //         carries its own format version and SHA-256 checksum.
-        // bool:   whether the features are standardised
-        // (if so) float[] means, float[] deviations, length-prefixed
+        // bool:   whether the features are scaled
+        // (if so) float[] centres, float[] scales, length-prefixed;
+        //         (from the task's ensemble version) bool: whether the scaled values are smoothly clipped
         // (from the task's ensemble version) int: the number of further networks; each as the first, length-prefixed
         try
         {
             var members = new List<MultilayerPerceptron> { ReadNetwork(ctx.Reader) };
             if (ctx.Reader.ReadBoolByte())
-                Standardization = FeatureStandardization.Load(ctx.Reader, members[0].InputCount);
-            int further = hasEnsemble ? ctx.Reader.ReadInt32() : 0;
+                Standardization = FeatureStandardization.Load(ctx.Reader, members[0].InputCount, hasScalingKindAndEnsemble);
+            int further = hasScalingKindAndEnsemble ? ctx.Reader.ReadInt32() : 0;
             if (further < 0 || further > MaxFurtherNetworks)
                 throw new InvalidDataException($"the ensemble size {further + 1} is out of range.");
             for (int m = 0; m < further; m++)
@@ -73,6 +76,9 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
 
     /// <inheritdoc/>
     public TrainingHistory History => Network.History;
+
+    /// <inheritdoc/>
+    public FeatureScaling FeatureScaling => Standardization?.Kind ?? FeatureScaling.None;
 
     /// <inheritdoc/>
     public IReadOnlyList<float>? FeatureMeans => Standardization?.Means;

@@ -37,7 +37,7 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
     }
 
     private BackpropMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, hasEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
+        : base(env, RegistrationName, ctx, hasScalingKindAndEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
     {
         // *** Binary format, after the base's ***
         // int: the training label column's name, an id in the string table (from version 0x00010002)
@@ -72,7 +72,7 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
         modelSignature: "BPROPMCL",
         // verWrittenCur: 0x00010001, // Initial
         // verWrittenCur: VersionWithLabelColumn, // The training label column's name
-        verWrittenCur: VersionWithEnsemble, // The ensemble's further networks
+        verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
         verReadableCur: VersionWithEnsemble,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,

@@ -30,7 +30,7 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     }
 
     private BackpropRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, hasEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
+        : base(env, RegistrationName, ctx, hasScalingKindAndEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
     {
         CheckShape(Network);
     }
@@ -51,7 +51,7 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BPROPREG",
         // verWrittenCur: 0x00010001, // Initial
-        verWrittenCur: VersionWithEnsemble, // The ensemble's further networks
+        verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
         verReadableCur: VersionWithEnsemble,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,

@@ -159,7 +159,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
 
         // A warm start keeps the standardisation the network was trained with.
         var standardization = initial is not null ? initial.Standardization
-            : TrainerOptions.StandardizeFeatures ? FeatureStandardization.Fit(training) : null;
+            : FeatureStandardization.Fit(training, TrainerOptions.FeatureScaling);
         standardization?.Apply(training.Features);
         if (validation is not null)
             standardization?.Apply(validation.Features);
@@ -225,6 +225,10 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     private static TOptions CheckOptions(TOptions options)
     {
         Contracts.CheckValue(options, nameof(options));
+        // The options the engine does not see are checked here; the engine checks the rest.
+        if (!Enum.IsDefined(options.FeatureScaling))
+            throw new ArgumentOutOfRangeException(nameof(options.FeatureScaling), options.FeatureScaling,
+                "Unknown FeatureScaling; use None, Standard or Robust.");
         return options;
     }
 

@@ -121,13 +121,16 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public int NumberOfModels = BackpropDefaults.NumberOfModels;
 
     /// <summary>
-    /// Standardise each feature to mean 0 and deviation 1 on the training rows, inside the model, before the network;
-    /// default <see langword="true"/>. ML.NET's <c>NormalizeMeanVariance</c> scales without centring by default, and
-    /// gradient descent trains slower and worse on un-centred inputs. A feature with only two values (a one-hot
-    /// indicator, a flag) is centred and divided by half the gap between them instead of by its deviation, so a rare
-    /// category is not magnified into a lever that fits its few rows (see <see cref="IBackpropModelParameters.FeatureScales"/>).
+    /// How the features are scaled inside the model, before the network, fitted on the training rows; default
+    /// <see cref="FeatureScaling.Standard"/>: mean 0 and deviation 1 per feature. ML.NET's <c>NormalizeMeanVariance</c>
+    /// scales without centring by default, and gradient descent trains slower and worse on un-centred inputs; scaling
+    /// inside the trainer makes it indifferent to the normaliser chosen upstream. A feature with only two values (a
+    /// one-hot indicator, a flag) is centred and divided by half the gap between them instead of by its deviation, so a
+    /// rare category is not magnified into a lever that fits its few rows (see
+    /// <see cref="IBackpropModelParameters.FeatureScales"/>). <see cref="FeatureScaling.Robust"/> centres by the median,
+    /// divides by the inter-quartile range and bends outliers smoothly towards ±3.
     /// </summary>
-    public bool StandardizeFeatures = BackpropDefaults.StandardizeFeatures;
+    public FeatureScaling FeatureScaling = BackpropDefaults.FeatureScaling;
 
     /// <summary>The most threads the kernels use; default <see langword="null"/>: every processor. Results do not depend on it.</summary>
     public int? NumberOfThreads;

@@ -26,15 +26,18 @@ public interface IBackpropModelParameters
     /// <summary>The first network's per-epoch training and validation loss, the best epoch and why training stopped.</summary>
     TrainingHistory History { get; }
 
+    /// <summary>How the features are scaled before the network (the trainer's <see cref="BackpropTrainerOptionsBase.FeatureScaling"/>).</summary>
+    FeatureScaling FeatureScaling { get; }
+
     /// <summary>
-    /// The means subtracted from the features before the network, or <see langword="null"/> when the trainer's
-    /// <see cref="BackpropTrainerOptionsBase.StandardizeFeatures"/> was off.
+    /// The centres subtracted from the features before the network — means, or medians under
+    /// <see cref="FeatureScaling.Robust"/> — or <see langword="null"/> for <see cref="FeatureScaling.None"/>.
     /// </summary>
     IReadOnlyList<float>? FeatureMeans { get; }
 
     /// <summary>
     /// What the centred features are divided by, or <see langword="null"/> (see <see cref="FeatureMeans"/>): each
-    /// feature's deviation on the training rows, or half the gap between the two values of a two-valued feature (a
+    /// feature's deviation on the training rows (its inter-quartile range under <see cref="FeatureScaling.Robust"/>), or half the gap between the two values of a two-valued feature (a
     /// one-hot indicator or a flag), so that a rare indicator is not blown up to the size of its rarity.
     /// </summary>
     IReadOnlyList<float>? FeatureScales { get; }

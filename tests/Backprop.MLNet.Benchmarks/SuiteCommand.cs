@@ -122,11 +122,11 @@ internal sealed record SuiteResult(BenchmarkSuite.Dataset Dataset, int Rows, Com
 
 /// <summary>
 /// A Backprop configuration named on the command line, as changes to the task's defaults:
-/// <c>hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5</c>.
+/// <c>hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5;scaling=robust</c>.
 /// </summary>
 internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string, string> Values)
 {
-    private static readonly string[] Keys = ["hidden", "lr", "batch", "l2", "dropout", "activation", "models"];
+    private static readonly string[] Keys = ["hidden", "lr", "batch", "l2", "dropout", "activation", "models", "scaling"];
 
     public static BackpropOverrides Parse(string text)
     {
@@ -156,6 +156,11 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
                 "l2" => c with { L2Regularization = Parse<float>(key, value) },
                 "dropout" => c with { Dropout = Parse<float>(key, value) },
                 "models" => c with { NumberOfModels = Parse<int>(key, value) },
+                "scaling" => c with
+                {
+                    FeatureScaling = Enum.TryParse<FeatureScaling>(value, ignoreCase: true, out var scaling) ? scaling
+                        : throw new ArgumentException($"--backprop {key}={value}: not a feature scaling ({string.Join(", ", Enum.GetNames<FeatureScaling>())})."),
+                },
                 _ => c with
                 {
                     Activation = Enum.TryParse<ActivationKind>(value, ignoreCase: true, out var kind) ? kind

@@ -19,21 +19,21 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    public static TheoryData<Backprop.Activation, LossFunction, bool, bool> Variants => new()
+    public static TheoryData<Backprop.Activation, LossFunction, FeatureScaling, bool> Variants => new()
     {
-        { Backprop.Activation.ReLU, LossFunction.SquaredError, true, true },
-        { Backprop.Activation.Tanh, LossFunction.SquaredError, false, true },
-        { Backprop.Activation.Sigmoid, LossFunction.Huber(), true, false },
-        { Backprop.Activation.SoftPlus, LossFunction.AbsoluteError, true, true },
-        { Backprop.Activation.LeakyReLU(0.05f), LossFunction.SquaredError, true, true },
-        { Backprop.Activation.Gelu, LossFunction.SquaredError, false, false },
-        { Backprop.Activation.ReLU, LossFunction.Poisson, true, false },
+        { Backprop.Activation.ReLU, LossFunction.SquaredError, FeatureScaling.Standard, true },
+        { Backprop.Activation.Tanh, LossFunction.SquaredError, FeatureScaling.None, true },
+        { Backprop.Activation.Sigmoid, LossFunction.Huber(), FeatureScaling.Standard, false },
+        { Backprop.Activation.SoftPlus, LossFunction.AbsoluteError, FeatureScaling.Robust, true },
+        { Backprop.Activation.LeakyReLU(0.05f), LossFunction.SquaredError, FeatureScaling.Robust, true },
+        { Backprop.Activation.Gelu, LossFunction.SquaredError, FeatureScaling.None, false },
+        { Backprop.Activation.ReLU, LossFunction.Poisson, FeatureScaling.Standard, false },
     };
 
     [Theory]
     [MemberData(nameof(Variants))]
     public void The_exported_pipeline_scores_as_MLNet_does(Backprop.Activation activation, LossFunction loss,
-        bool standardizeFeatures, bool standardizeLabel)
+        FeatureScaling scaling, bool standardizeLabel)
     {
         var ml = new MLContext(seed: 1);
         var data = Houses.Load(ml);
@@ -41,7 +41,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         options.HiddenLayers = [12, 6];
         options.Activation = activation;
         options.Loss = loss;
-        options.StandardizeFeatures = standardizeFeatures;
+        options.FeatureScaling = scaling;
         options.StandardizeLabel = standardizeLabel;
         if (loss == LossFunction.Poisson)
         {

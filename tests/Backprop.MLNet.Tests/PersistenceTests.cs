@@ -109,12 +109,12 @@ public sealed class PersistenceTests : IDisposable
     [InlineData(LabelTask.Regression)]
     [InlineData(LabelTask.Binary)]
     [InlineData(LabelTask.Multiclass)]
-    public void An_ensemble_saves_as_one_model_that_a_fresh_context_and_a_separate_process_score_identically(LabelTask task)
+    public void A_robustly_scaled_ensemble_saves_as_one_model_that_a_fresh_context_and_a_separate_process_score_identically(LabelTask task)
     {
         var ml = new MLContext(seed: 1);
         var dataset = TaskSetups.Dataset(task);
         var data = dataset.Load(ml);
-        var model = TaskSetups.Pipeline(ml, task, o => o.NumberOfModels = 3).Fit(data);
+        var model = TaskSetups.Pipeline(ml, task, o => { o.NumberOfModels = 3; o.FeatureScaling = FeatureScaling.Robust; }).Fit(data);
         string path = Path.Combine(_folder, $"ensemble-{task}.zip");
         ml.Model.Save(model, data.Schema, path);
 
@@ -123,6 +123,7 @@ public sealed class PersistenceTests : IDisposable
         var trained = TaskSetups.Parameters(model);
         var parameters = TaskSetups.Parameters(loaded);
         Assert.Equal(3, parameters.Networks.Count);
+        Assert.Equal(FeatureScaling.Robust, parameters.FeatureScaling);
         for (int m = 0; m < 3; m++)
             Assert.Equal(trained.Networks[m].Layers.Select(l => l.Weights.ToArray()), parameters.Networks[m].Layers.Select(l => l.Weights.ToArray()));
         float[][] expected = ScoreRows(model.Transform(data));

@@ -4,7 +4,8 @@ using Microsoft.ML.Internal.Utilities;
 namespace Backprop.MLNet.Internal;
 
 /// <summary>
-/// Per-feature (x − mean) / scale, fitted on the training rows and kept in the model. ML.NET's default
+/// Per-feature (x − centre) / scale, fitted on the training rows and kept in the model, then, for
+/// <see cref="FeatureScaling.Robust"/>, the smooth clip v / √(1 + (v/3)²). ML.NET's default
 /// <c>NormalizeMeanVariance</c> scales without centring (fixZero), and un-centred inputs slow and spoil gradient
 /// descent; standardising inside the trainer makes it indifferent to the normaliser chosen upstream.
 /// </summary>
@@ -17,18 +18,34 @@ namespace Backprop.MLNet.Internal;
 /// </remarks>
 internal sealed class FeatureStandardization
 {
-    private FeatureStandardization(float[] means, float[] scales)
+    private FeatureStandardization(float[] means, float[] scales, bool smoothClip)
     {
         Means = means;
         Scales = scales;
+        SmoothClip = smoothClip;
     }
 
+    /// <summary>What is subtracted from each feature: its mean, or its median under robust scaling.</summary>
     public float[] Means { get; }
 
     /// <summary>What each centred feature is divided by; 1 for a constant feature, which then passes through centred.</summary>
     public float[] Scales { get; }
 
-    public static FeatureStandardization Fit(TrainingData data)
+    /// <summary>Whether each scaled value v becomes v / √(1 + (v/3)²).</summary>
+    public bool SmoothClip { get; }
+
+    public FeatureScaling Kind => SmoothClip ? FeatureScaling.Robust : FeatureScaling.Standard;
+
+    /// <summary>Fits the scaling of <paramref name="kind"/>, or returns <see langword="null"/> for <see cref="FeatureScaling.None"/>.</summary>
+    public static FeatureStandardization? Fit(TrainingData data, FeatureScaling kind) => kind switch
+    {
+        FeatureScaling.None => null,
+        FeatureScaling.Standard => FitStandard(data),
+        FeatureScaling.Robust => FitRobust(data),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown feature scaling; use None, Standard or Robust."),
+    };
+
+    private static FeatureStandardization FitStandard(TrainingData data)
     {
         int width = data.FeatureCount, rows = data.RowCount;
         var sum = new double[width];
@@ -70,10 +87,48 @@ internal sealed class FeatureStandardization
                 : moreThanTwoValues[j] ? (float)Math.Sqrt(variance)
                 : 0.5f * (high[j] - low[j]);
         }
-        return new FeatureStandardization(means, scales);
+        return new FeatureStandardization(means, scales, smoothClip: false);
     }
 
-    /// <summary>Standardises a row-major block of rows in place.</summary>
+    // Median and inter-quartile range (RealMLP's robust scaling, Holzmüller et al. 2024), with the two-valued rule of
+    // the standard scaling kept: a one-hot indicator's quartiles coincide, and its median is one of its two values.
+    private static FeatureStandardization FitRobust(TrainingData data)
+    {
+        FeatureStandardization standard = FitStandard(data);
+        int width = data.FeatureCount, rows = data.RowCount;
+        var column = new float[rows];
+        var centres = new float[width];
+        var scales = new float[width];
+        for (int j = 0; j < width; j++)
+        {
+            for (int r = 0; r < rows; r++)
+                column[r] = data.Features[r * width + j];
+            Array.Sort(column);
+            float low = column[0], high = column[^1];
+            bool twoValued = Array.FindIndex(column, v => v != low && v != high) < 0;
+            if (twoValued || low == high)
+            {
+                centres[j] = standard.Means[j];
+                scales[j] = standard.Scales[j];
+                continue;
+            }
+            float q1 = Quantile(column, 0.25), median = Quantile(column, 0.5), q3 = Quantile(column, 0.75);
+            centres[j] = median;
+            scales[j] = q3 > q1 ? q3 - q1 : 0.5f * (high - low);
+        }
+        return new FeatureStandardization(centres, scales, smoothClip: true);
+    }
+
+    // The q-quantile of sorted values by linear interpolation (numpy's default).
+    private static float Quantile(float[] sorted, double q)
+    {
+        double position = q * (sorted.Length - 1);
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, sorted.Length - 1);
+        return (float)(sorted[below] + (position - below) * ((double)sorted[above] - sorted[below]));
+    }
+
+    /// <summary>Scales a row-major block of rows in place.</summary>
     public void Apply(Span<float> rows)
     {
         int width = Means.Length;
@@ -81,23 +136,33 @@ internal sealed class FeatureStandardization
         {
             Span<float> row = rows.Slice(offset, width);
             for (int j = 0; j < width; j++)
-                row[j] = (row[j] - Means[j]) / Scales[j];
+            {
+                float v = (row[j] - Means[j]) / Scales[j];
+                // The ONNX export computes v / sqrt(v·v·(1/9) + 1) in this order, so both round alike.
+                row[j] = SmoothClip ? v / MathF.Sqrt(v * v * (1f / 9f) + 1f) : v;
+            }
         }
     }
 
+    /// <summary>Writes the centres and scales, then whether values are smoothly clipped.</summary>
     public void Save(BinaryWriter writer)
     {
         writer.WriteSingleArray(Means);
         writer.WriteSingleArray(Scales);
+        writer.WriteBoolByte(SmoothClip);
     }
 
-    public static FeatureStandardization Load(BinaryReader reader, int width)
+    /// <param name="reader">The model's reader.</param>
+    /// <param name="width">The network's input count.</param>
+    /// <param name="hasKind">Whether the file stores the smooth-clip flag (files written before robust scaling do not).</param>
+    public static FeatureStandardization Load(BinaryReader reader, int width, bool hasKind)
     {
         float[] means = reader.ReadFloatArray();
         float[] scales = reader.ReadFloatArray();
+        bool smoothClip = hasKind && reader.ReadBoolByte();
         if (means.Length != width || scales.Length != width || !means.All(float.IsFinite) ||
             !scales.All(d => float.IsFinite(d) && d > 0f))
             throw new InvalidDataException("The feature standardisation stored in this Backprop model is damaged.");
-        return new FeatureStandardization(means, scales);
+        return new FeatureStandardization(means, scales, smoothClip);
     }
 }

@@ -24,6 +24,14 @@ internal static class OnnxNetworkWriter
             string means = ctx.AddInitializer(standardization.Means, shape, "BackpropFeatureMeans");
             string scales = ctx.AddInitializer(standardization.Scales, shape, "BackpropFeatureScales");
             x = Node(ctx, "Div", [Node(ctx, "Sub", [x, means], "BackpropCentred"), scales], "BackpropStandardized");
+            if (standardization.SmoothClip)
+            {
+                // v / sqrt(v·v·(1/9) + 1), in the engine's order of operations.
+                string square = Node(ctx, "Mul", [x, x], "BackpropSquared");
+                string ninth = Node(ctx, "Mul", [square, ctx.AddInitializer(1f / 9f, "BackpropOneNinth")], "BackpropSquaredNinth");
+                string plusOne = Node(ctx, "Add", [ninth, ctx.AddInitializer(1f, "BackpropClipOne")], "BackpropClipRadicand");
+                x = Node(ctx, "Div", [x, Node(ctx, "Sqrt", [plusOne], "BackpropClipDenominator")], "BackpropSmoothClipped");
+            }
         }
         if (ensemble.Members.Count == 1)
             return WriteLayers(ctx, ensemble.Members[0], x, "Backprop");

@@ -77,6 +77,6 @@ public static class BackpropDefaults
     /// <summary>Whether a regression label is standardised inside the model: yes.</summary>
     public const bool StandardizeLabel = true;
 
-    /// <summary>Whether the features are standardised inside the model (the ML.NET trainers): yes.</summary>
-    public const bool StandardizeFeatures = true;
+    /// <summary>How the ML.NET trainers scale the features inside the model: <see cref="Backprop.FeatureScaling.Standard"/>.</summary>
+    public const FeatureScaling FeatureScaling = Backprop.FeatureScaling.Standard;
 }

@@ -39,9 +39,11 @@ internal static class TaskSetups
         return dataset.Featurizer(ml).Append(trainer);
     }
 
-    /// <summary>The model parameters at the end of a fitted pipeline.</summary>
+    /// <summary>The model parameters of a fitted trainer, alone or at the end of a pipeline.</summary>
     public static IBackpropModelParameters Parameters(ITransformer model)
-        => ((IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<IBackpropModelParameters>>().Single().Model;
+        => (model is IEnumerable<ITransformer> chain ? chain.Last() : model) is ISingleFeaturePredictionTransformer<IBackpropModelParameters> trainer
+            ? trainer.Model
+            : throw new InvalidOperationException($"{model} does not end in a Backprop model.");
 
     /// <summary>Every score of every row, a row per array (one value for regression and binary, one per class for multiclass).</summary>
     public static float[][] Scores(IDataView scored) => scored.Schema["Score"].Type is VectorDataViewType
