@@ -28,6 +28,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         { Backprop.Activation.LeakyReLU(0.05f), LossFunction.SquaredError, FeatureScaling.Robust, true },
         { Backprop.Activation.Gelu, LossFunction.SquaredError, FeatureScaling.None, false },
         { Backprop.Activation.ReLU, LossFunction.Poisson, FeatureScaling.Standard, false },
+        { Backprop.Activation.Selu, LossFunction.SquaredError, FeatureScaling.Robust, true },
+        { Backprop.Activation.Mish, LossFunction.SquaredError, FeatureScaling.Standard, true },
     };
 
     [Theory]

@@ -35,6 +35,8 @@ public class GradientCheckTests
         ["Sigmoid"] = Activation.Sigmoid,
         ["Gelu"] = Activation.Gelu,
         ["SoftPlus"] = Activation.SoftPlus,
+        ["Selu"] = Activation.Selu,
+        ["Mish"] = Activation.Mish,
     };
 
     private static readonly Dictionary<string, LossFunction> Losses = new()

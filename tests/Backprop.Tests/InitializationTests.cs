@@ -16,6 +16,8 @@ public class InitializationTests
     [Theory]
     [InlineData(ActivationKind.ReLU, 2.0 / 200)]           // He: Var = 2 / fan_in
     [InlineData(ActivationKind.Gelu, 2.0 / 200)]
+    [InlineData(ActivationKind.Mish, 2.0 / 200)]
+    [InlineData(ActivationKind.Selu, 2.0 / (200 + 100))]
     [InlineData(ActivationKind.Tanh, 2.0 / (200 + 100))]  // Glorot: Var = 2 / (fan_in + fan_out)
     [InlineData(ActivationKind.Sigmoid, 2.0 / (200 + 100))]
     public void Automatic_initialisation_picks_he_or_glorot_by_activation(ActivationKind kind, double expectedVariance)

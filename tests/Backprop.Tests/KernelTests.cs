@@ -163,6 +163,20 @@ public class KernelTests
         Assert.Equal(0f, ActivationKernels.Sigmoid(-200f));
     }
 
+    [Fact]
+    public void Selu_and_mish_match_reference_values_and_stay_finite_at_the_extremes()
+    {
+        // PyTorch: torch.nn.functional.selu / mish at these points.
+        float[] z = [-100f, -1f, 0f, 0.5f, 100f];
+        var selu = new float[z.Length];
+        var mish = new float[z.Length];
+        ActivationKernels.Selu(z, selu);
+        ActivationKernels.Mish(z, mish);
+
+        Assert.Equal([-1.7580993f, -1.1113307f, 0f, 0.52535051f, 105.070099f], selu, (a, b) => Math.Abs(a - b) <= 1e-6f * Math.Max(1, Math.Abs(a)));
+        Assert.Equal([-0f, -0.30340147f, 0f, 0.37524524f, 100f], mish, (a, b) => Math.Abs(a - b) <= 1e-6f * Math.Max(1, Math.Abs(a)));
+    }
+
     public static TheoryData<string, bool, bool> OneColumnVariants()
     {
         var data = new TheoryData<string, bool, bool>();

@@ -85,6 +85,20 @@ internal static class OnnxNetworkWriter
                 return Node(ctx, "Sigmoid", [z], name);
             case ActivationKind.SoftPlus:
                 return Node(ctx, "Softplus", [z], name);
+            case ActivationKind.Selu:
+            {
+                string output = ctx.AddIntermediateVariable(null!, name, skip: true);
+                var selu = Write(ctx, "Selu", [z], output);
+                selu.AddAttribute("alpha", (double)Activation.SeluAlpha);
+                selu.AddAttribute("gamma", (double)Activation.SeluScale);
+                return output;
+            }
+            case ActivationKind.Mish:
+            {
+                // z·tanh(softplus(z)) from operators every opset since 9 has (Mish itself needs opset 18).
+                string softPlus = Node(ctx, "Softplus", [z], name + "SoftPlus");
+                return Node(ctx, "Mul", [z, Node(ctx, "Tanh", [softPlus], name + "Tanh")], name);
+            }
             case ActivationKind.LeakyReLU:
             {
                 string output = ctx.AddIntermediateVariable(null!, name, skip: true);

@@ -12,6 +12,12 @@ public readonly record struct Activation
         NegativeSlope = negativeSlope;
     }
 
+    /// <summary>SELU's scale λ (PyTorch's value and the ONNX operator's default gamma).</summary>
+    public const float SeluScale = 1.05070098f;
+
+    /// <summary>SELU's α (PyTorch's value and the ONNX operator's default alpha).</summary>
+    public const float SeluAlpha = 1.67326324f;
+
     /// <summary>Which function this is.</summary>
     public ActivationKind Kind { get; }
 
@@ -36,6 +42,15 @@ public readonly record struct Activation
     /// <summary>f(z) = log(1 + eᶻ).</summary>
     public static Activation SoftPlus => new(ActivationKind.SoftPlus, 0f);
 
+    /// <summary>
+    /// f(z) = λ·z for z &gt; 0, λ·α·(eᶻ − 1) otherwise (λ ≈ 1.0507, α ≈ 1.6733): the scaled exponential linear unit,
+    /// which keeps activations near mean 0 and variance 1 through many layers.
+    /// </summary>
+    public static Activation Selu => new(ActivationKind.Selu, 0f);
+
+    /// <summary>f(z) = z·tanh(softplus(z)): smooth and non-monotonic like GELU, with a softer negative tail.</summary>
+    public static Activation Mish => new(ActivationKind.Mish, 0f);
+
     /// <summary>f(z) = z for z &gt; 0, α·z otherwise.</summary>
     /// <param name="negativeSlope">α, finite and in [0, 1); default 0.01 (PyTorch's and Keras's).</param>
     public static Activation LeakyReLU(float negativeSlope = 0.01f)
@@ -56,11 +71,13 @@ public readonly record struct Activation
         ActivationKind.Sigmoid => Sigmoid,
         ActivationKind.Gelu => Gelu,
         ActivationKind.SoftPlus => SoftPlus,
+        ActivationKind.Selu => Selu,
+        ActivationKind.Mish => Mish,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation kind."),
     };
 
     /// <summary>Whether He initialisation suits this function (the rectifier family).</summary>
-    internal bool IsRectifier => Kind is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.Gelu;
+    internal bool IsRectifier => Kind is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.Gelu or ActivationKind.Mish;
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -16,6 +16,8 @@ internal static class ActivationFunctions
             case ActivationKind.Sigmoid: ActivationKernels.Sigmoid(z, a); break;
             case ActivationKind.Gelu: ActivationKernels.Gelu(z, a); break;
             case ActivationKind.SoftPlus: ActivationKernels.SoftPlus(z, a); break;
+            case ActivationKind.Selu: ActivationKernels.Selu(z, a); break;
+            case ActivationKind.Mish: ActivationKernels.Mish(z, a); break;
             default: throw new InvalidOperationException($"Unknown activation {activation.Kind}.");
         }
     }
@@ -32,6 +34,8 @@ internal static class ActivationFunctions
             case ActivationKind.Sigmoid: ActivationKernels.SigmoidBackward(a, gradient); break;
             case ActivationKind.Gelu: ActivationKernels.GeluBackward(z, gradient); break;
             case ActivationKind.SoftPlus: ActivationKernels.SoftPlusBackward(z, gradient); break;
+            case ActivationKind.Selu: ActivationKernels.SeluBackward(z, a, gradient); break;
+            case ActivationKind.Mish: ActivationKernels.MishBackward(z, gradient); break;
             default: throw new InvalidOperationException($"Unknown activation {activation.Kind}.");
         }
     }

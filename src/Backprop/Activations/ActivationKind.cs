@@ -23,4 +23,10 @@ public enum ActivationKind
 
     /// <summary>f(z) = log(1 + eᶻ).</summary>
     SoftPlus = 6,
+
+    /// <summary>f(z) = λ·z for z &gt; 0, λ·α·(eᶻ − 1) otherwise, with λ ≈ 1.0507 and α ≈ 1.6733 (self-normalising; Klambauer et al. 2017).</summary>
+    Selu = 7,
+
+    /// <summary>f(z) = z·tanh(softplus(z)) (Misra 2019).</summary>
+    Mish = 8,
 }

@@ -128,6 +128,50 @@ internal static class ActivationKernels
             gradient[i] *= Sigmoid(z[i]);
     }
 
+    private const float SeluScale = Activation.SeluScale;
+    private const float SeluAlpha = Activation.SeluAlpha;
+
+    /// <summary>selu(z) = λ·z for z &gt; 0, λ·α·(eᶻ − 1) otherwise.</summary>
+    public static void Selu(ReadOnlySpan<float> z, Span<float> a)
+    {
+        for (int i = 0; i < a.Length; i++)
+        {
+            float x = z[i];
+            a[i] = x > 0f ? SeluScale * x : SeluScale * SeluAlpha * (MathF.Exp(x) - 1f);
+        }
+    }
+
+    /// <summary>selu'(z) = λ for z &gt; 0, else λ·α·eᶻ = a + λ·α.</summary>
+    public static void SeluBackward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> gradient)
+    {
+        for (int i = 0; i < gradient.Length; i++)
+            gradient[i] *= z[i] > 0f ? SeluScale : a[i] + SeluScale * SeluAlpha;
+    }
+
+    /// <summary>mish(z) = z·tanh(softplus(z)).</summary>
+    public static void Mish(ReadOnlySpan<float> z, Span<float> a)
+    {
+        for (int i = 0; i < a.Length; i++)
+        {
+            double x = z[i];
+            a[i] = (float)(x * Math.Tanh(SoftPlus(x)));
+        }
+    }
+
+    /// <summary>mish'(z) = tanh(s) + z·(1 − tanh²(s))·σ(z), with s = softplus(z).</summary>
+    public static void MishBackward(ReadOnlySpan<float> z, Span<float> gradient)
+    {
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            double x = z[i];
+            double t = Math.Tanh(SoftPlus(x));
+            double sigmoid = 1.0 / (1.0 + Math.Exp(-x));
+            gradient[i] = (float)(gradient[i] * (t + x * (1 - t * t) * sigmoid));
+        }
+    }
+
+    private static double SoftPlus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+
     /// <summary>Replaces each row of a rows×width matrix by its softmax, shifting by the row maximum so exp never overflows.</summary>
     public static void SoftmaxRows(ReadOnlySpan<float> z, Span<float> probabilities, int rows, int width)
     {

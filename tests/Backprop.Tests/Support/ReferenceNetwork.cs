@@ -50,6 +50,9 @@ internal static class ReferenceNetwork
         ActivationKind.Sigmoid => 1 / (1 + Math.Exp(-z)),
         ActivationKind.Gelu => 0.5 * z * (1 + Erf(z / Math.Sqrt(2))),
         ActivationKind.SoftPlus => Math.Log(1 + Math.Exp(z)),
+        // The exact constants of Klambauer et al., not the engine's float ones.
+        ActivationKind.Selu => 1.0507009873554805 * (z > 0 ? z : 1.6732632423543772 * (Math.Exp(z) - 1)),
+        ActivationKind.Mish => z * Math.Tanh(Math.Log(1 + Math.Exp(z))),
         _ => throw new ArgumentOutOfRangeException(nameof(a)),
     };
 
