@@ -10,7 +10,9 @@ namespace Backprop;
 /// <remarks>
 /// Averaging before the transform keeps one rule for every task and one ONNX graph shape: a regression ensemble's
 /// prediction is the mean of its members' predictions (they share one label scaling), a classifier's probabilities are
-/// the sigmoid or softmax of the mean logits, and a log-link (Poisson) ensemble predicts the geometric mean.
+/// the sigmoid or softmax of the mean logits, and a log-link (Poisson) ensemble predicts the geometric mean. To keep
+/// an ensemble, save each member (<see cref="MultilayerPerceptron.Save(Stream)"/>) and rebuild it from the loaded
+/// members in the same order; the ML.NET trainers keep all of them in one model file.
 /// </remarks>
 public sealed class MlpEnsemble
 {
