@@ -148,29 +148,40 @@ internal static class ActivationKernels
             gradient[i] *= z[i] > 0f ? SeluScale : a[i] + SeluScale * SeluAlpha;
     }
 
-    /// <summary>mish(z) = z·tanh(softplus(z)).</summary>
+    /// <summary>
+    /// mish(z) = z·tanh(softplus(z)), from one exponential: with e = eᶻ and n = e·(e + 2), tanh(softplus(z)) = n / (n + 2).
+    /// Above z = 20 that ratio is 1 in float (and n would overflow), so mish(z) = z there.
+    /// </summary>
     public static void Mish(ReadOnlySpan<float> z, Span<float> a)
     {
         for (int i = 0; i < a.Length; i++)
         {
-            double x = z[i];
-            a[i] = (float)(x * Math.Tanh(SoftPlus(x)));
+            float x = z[i];
+            a[i] = x > MishLinearAbove ? x : x * MishTanhSoftPlus(MathF.Exp(x));
         }
     }
 
-    /// <summary>mish'(z) = tanh(s) + z·(1 − tanh²(s))·σ(z), with s = softplus(z).</summary>
+    /// <summary>mish'(z) = t + z·(1 − t²)·σ(z), with t = tanh(softplus(z)) and σ(z) = e / (1 + e), all from e = eᶻ.</summary>
     public static void MishBackward(ReadOnlySpan<float> z, Span<float> gradient)
     {
         for (int i = 0; i < gradient.Length; i++)
         {
-            double x = z[i];
-            double t = Math.Tanh(SoftPlus(x));
-            double sigmoid = 1.0 / (1.0 + Math.Exp(-x));
-            gradient[i] = (float)(gradient[i] * (t + x * (1 - t * t) * sigmoid));
+            float x = z[i];
+            if (x > MishLinearAbove)
+                continue;
+            float e = MathF.Exp(x);
+            float t = MishTanhSoftPlus(e);
+            gradient[i] *= t + x * (1f - t * t) * (e / (1f + e));
         }
     }
 
-    private static double SoftPlus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+    private const float MishLinearAbove = 20f;
+
+    private static float MishTanhSoftPlus(float e)
+    {
+        float n = e * (e + 2f);
+        return n / (n + 2f);
+    }
 
     /// <summary>Replaces each row of a rows×width matrix by its softmax, shifting by the row maximum so exp never overflows.</summary>
     public static void SoftmaxRows(ReadOnlySpan<float> z, Span<float> probabilities, int rows, int width)
