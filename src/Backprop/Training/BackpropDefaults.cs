@@ -74,6 +74,15 @@ public static class BackpropDefaults
     /// <summary>How many networks a trainer averages: 1.</summary>
     public const int NumberOfModels = 1;
 
+    /// <summary>
+    /// The ensemble size to set (<c>NumberOfModels</c>) when accuracy matters more than training time: 5. On the 18
+    /// selection datasets of the benchmark suite (5-fold cross-validation), five networks scored best or tied best on
+    /// 16, with a mean rank of 1.25 against 1.89 for three and 2.86 for one, for about three times one network's fit
+    /// time on two cores. One network stays the default because an ensemble's fit time would be several times
+    /// gradient-boosted trees'.
+    /// </summary>
+    public const int RecommendedNumberOfModels = 5;
+
     /// <summary>Whether a regression label is standardised inside the model: yes.</summary>
     public const bool StandardizeLabel = true;
 
