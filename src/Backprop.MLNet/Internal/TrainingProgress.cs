@@ -34,14 +34,14 @@ internal sealed class TrainingProgress : IDisposable
     /// <summary>Reports an epoch of ensemble member <paramref name="member"/> (0 for a single network).</summary>
     public void EpochCompleted(int member, EpochRecord record)
     {
-        string who = _lastOfMember.Length > 1 ? $"Network {member + 1} of {_lastOfMember.Length}, epoch" : "Epoch";
+        string who = Who(member, _lastOfMember.Length);
         // The engine numbers a refit on every row (RefitOnAllRows) from the start again.
         if (_lastOfMember[member] is { } previous && record.Epoch <= previous.Epoch)
-            _channel.Info($"{(_lastOfMember.Length > 1 ? $"Network {member + 1}: t" : "T")}raining again on every row for the epoch count early stopping chose.");
+            _channel.Info($"{who}Training again on every row for the epoch count early stopping chose.");
         _lastOfMember[member] = record;
         _last = record;
         _channel.Info(
-            $"{who} {record.Epoch}: training loss {record.TrainingLoss:G6}" +
+            $"{who}Epoch {record.Epoch}: training loss {record.TrainingLoss:G6}" +
             (record.ValidationLoss is { } v ? $", validation loss {v:G6}" : "") +
             (record.ValidationMetric is { } m ? $", validation metric {m:G6}" : "") +
             $", learning rate {record.LearningRate:G4}, {record.Seconds:F3} s");
@@ -56,10 +56,12 @@ internal sealed class TrainingProgress : IDisposable
             string best = history.BestEpoch is { } b ? $"; kept the weights of epoch {b}" : "";
             if (history.StopReason == StopReason.Refitted)
                 best = "; trained on every row";
-            string who = ensemble.Members.Count > 1 ? $"Backprop network {m + 1} of {ensemble.Members.Count}" : "Backprop training";
-            _channel.Info($"{who} stopped after epoch {history.Epochs[^1].Epoch}: {history.StopReason}{best}.");
+            _channel.Info($"{Who(m, ensemble.Members.Count)}Backprop training stopped after epoch {history.Epochs[^1].Epoch}: {history.StopReason}{best}.");
         }
     }
+
+    // Names the network of an ensemble at the start of a line; nothing for a single network.
+    private static string Who(int member, int members) => members > 1 ? $"Network {member + 1} of {members}: " : "";
 
     public void Dispose() => _progress.Dispose();
 }

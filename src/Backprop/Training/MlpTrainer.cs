@@ -109,7 +109,7 @@ public sealed class MlpTrainer
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
-            // The first member's failure, as a single network would have thrown it.
+            // A failing member's exception, thrown as a single network would have thrown it.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
             throw;
         }
