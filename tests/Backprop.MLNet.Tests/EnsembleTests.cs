@@ -87,6 +87,26 @@ public class EnsembleTests
         Assert.Contains("NumberOfModels", error.Message);
     }
 
+    [Fact]
+    public void CancelExecution_stops_every_network()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = Houses.QuickOptions(1000);
+        options.EarlyStopping = false;
+        options.NumberOfModels = 3;
+        int epochsSeen = 0;
+        ml.Log += (_, e) =>
+        {
+            if (e.Message.Contains(": training loss") && Interlocked.Increment(ref epochsSeen) == 5)
+                ml.CancelExecution();
+        };
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(Houses.Load(ml)));
+        // Each network stops at its next epoch's end: far from 3 × 1000 epochs.
+        Assert.InRange(epochsSeen, 5, 5 + 3);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-2)]
