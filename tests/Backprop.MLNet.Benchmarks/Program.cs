@@ -56,7 +56,7 @@ var suiteFolds = new Option<int>("--folds") { Description = "Cross-validation fo
 var suiteSeed = new Option<int>("--seed") { Description = "The seed of the folds and of every trainer", DefaultValueFactory = _ => 0 };
 var backprop = new Option<string[]>("--backprop", "--candidates")
 {
-    Description = "A Backprop configuration to add, as changes to the defaults: \"hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5;scaling=robust\" (repeatable)",
+    Description = "A Backprop configuration to add, as changes to the defaults: \"hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5;scaling=robust;epochs=256;patience=60;schedule=coslog4;smoothing=0.1\" (repeatable)",
 };
 var suiteLimit = new Option<double?>("--fit-time-limit") { Description = "Stop a fit that takes longer than this many seconds and list its trainer as failed" };
 var only = new Option<string[]>("--dataset") { Description = "Only these datasets of the suite (repeatable); default every one of the role" };

@@ -93,7 +93,7 @@ internal static class SuiteCommand
         return
         [
             standard[0],
-            .. extra.Select(e => CandidateTrainer.ForBackprop("Backprop " + e.Text, data.Task, e.Apply(BackpropConfiguration.DefaultFor(data.Task)))),
+            .. extra.Select(e => e.Candidate(data.Task)),
             .. standard.Where(c => !backpropOnly && c.Backprop is null && Baselines.Contains(c.Name)),
         ];
     }
@@ -119,62 +119,6 @@ internal static class SuiteCommand
 
 /// <summary>One dataset's comparison in the suite.</summary>
 internal sealed record SuiteResult(BenchmarkSuite.Dataset Dataset, int Rows, ComparisonResult Comparison);
-
-/// <summary>
-/// A Backprop configuration named on the command line, as changes to the task's defaults:
-/// <c>hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5;scaling=robust</c>.
-/// </summary>
-internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string, string> Values)
-{
-    private static readonly string[] Keys = ["hidden", "lr", "batch", "l2", "dropout", "activation", "models", "scaling"];
-
-    public static BackpropOverrides Parse(string text)
-    {
-        var values = new Dictionary<string, string>();
-        foreach (string part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            string[] pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (pair.Length != 2 || !Keys.Contains(pair[0]))
-                throw new ArgumentException($"--backprop '{text}': '{part}' is not key=value with a key among {string.Join(", ", Keys)}.");
-            values[pair[0]] = pair[1];
-        }
-        var overrides = new BackpropOverrides(text, values);
-        overrides.Apply(new BackpropConfiguration()); // fail now, not after an hour of other datasets
-        return overrides;
-    }
-
-    public BackpropConfiguration Apply(BackpropConfiguration defaults)
-    {
-        var c = defaults;
-        foreach (var (key, value) in Values)
-        {
-            c = key switch
-            {
-                "hidden" => c with { HiddenLayers = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => Parse<int>(key, v)).ToArray() },
-                "lr" => c with { LearningRate = Parse<float>(key, value) },
-                "batch" => c with { BatchSize = Parse<int>(key, value) },
-                "l2" => c with { L2Regularization = Parse<float>(key, value) },
-                "dropout" => c with { Dropout = Parse<float>(key, value) },
-                "models" => c with { NumberOfModels = Parse<int>(key, value) },
-                "scaling" => c with
-                {
-                    FeatureScaling = Enum.TryParse<FeatureScaling>(value, ignoreCase: true, out var scaling) ? scaling
-                        : throw new ArgumentException($"--backprop {key}={value}: not a feature scaling ({string.Join(", ", Enum.GetNames<FeatureScaling>())})."),
-                },
-                _ => c with
-                {
-                    Activation = Enum.TryParse<ActivationKind>(value, ignoreCase: true, out var kind) ? kind
-                        : throw new ArgumentException($"--backprop {key}={value}: not an activation ({string.Join(", ", Enum.GetNames<ActivationKind>())})."),
-                },
-            };
-        }
-        return c;
-    }
-
-    private static T Parse<T>(string key, string value) where T : IParsable<T>
-        => T.TryParse(value, CultureInfo.InvariantCulture, out var parsed) ? parsed
-            : throw new ArgumentException($"--backprop {key}={value}: '{value}' is not a {typeof(T).Name}.");
-}
 
 /// <summary>Each dataset's folds (the held-out rows of each, counted from 0 in file order) and column kinds, for outside peers.</summary>
 internal static class SuiteFolds

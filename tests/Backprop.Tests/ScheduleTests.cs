@@ -27,6 +27,24 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void Cosine_log_runs_its_cycles_on_a_logarithmic_time_axis()
+    {
+        var schedule = new CosineLogSchedule(cycles: 4);
+        double F(double t) => 0.5 - 0.5 * Math.Cos(2 * Math.PI * Math.Log2(1 + 15 * t));
+        double[] f = Factors(schedule, 150);
+
+        Assert.Equal(Math.Round(F(0.5 / 150), 6), f[0]);
+        Assert.Equal(Math.Round(F(70.5 / 150), 6), f[70]);
+        // Cycle c ends where 1 + 15t = 2^c: t = 1/15, 3/15, 7/15 and 1, epochs 10, 30 and 70 of 150, and the last.
+        foreach (int end in new[] { 10, 30, 70 })
+            Assert.True(Math.Min(f[end - 1], f[end]) < 0.02, $"no trough at epoch {end}: {f[end - 1]}, {f[end]}");
+        Assert.True(f[^1] < 0.01);
+        Assert.True(f.Max() > 0.99);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CosineLogSchedule(cycles: 0));
+        Assert.Equal("periodEpochs", Assert.Throws<ArgumentOutOfRangeException>(() => new CosineLogSchedule(periodEpochs: 0)).ParamName);
+    }
+
+    [Fact]
     public void Reduce_on_plateau_cuts_the_rate_after_patience_epochs_without_improvement()
     {
         var schedule = new ReduceOnPlateauSchedule(factor: 0.5, patience: 2, minimumLearningRate: 0.0003);

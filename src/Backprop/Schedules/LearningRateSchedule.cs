@@ -4,7 +4,8 @@ namespace Backprop;
 /// How the learning rate changes from epoch to epoch: the rate of epoch e (from 0, counting on across warm starts)
 /// is the options' learning rate times the schedule's factor. Create one with <see cref="Constant"/> or the
 /// constructors of <see cref="StepDecaySchedule"/>, <see cref="ExponentialDecaySchedule"/>,
-/// <see cref="CosineSchedule"/>, <see cref="InverseScalingSchedule"/> and <see cref="ReduceOnPlateauSchedule"/>.
+/// <see cref="CosineSchedule"/>, <see cref="CosineLogSchedule"/>, <see cref="InverseScalingSchedule"/> and
+/// <see cref="ReduceOnPlateauSchedule"/>.
 /// </summary>
 public abstract class LearningRateSchedule
 {

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Backprop.MLNet.Comparison;
+using Microsoft.ML;
+
+namespace Backprop.MLNet.Benchmarks;
+
+/// <summary>
+/// A Backprop configuration named on the command line, as changes to the task's defaults:
+/// <c>hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5;scaling=robust</c>, and, beyond
+/// what a comparison's configuration holds, <c>epochs=256;patience=60;schedule=coslog4;smoothing=0.1</c> (smoothing:
+/// multiclass only).
+/// </summary>
+internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string, string> Values)
+{
+    // The keys of the comparison's BackpropConfiguration, then those set on the trainer's options directly.
+    private static readonly string[] ConfigurationKeys = ["hidden", "lr", "batch", "l2", "dropout", "activation", "models", "scaling"];
+    private static readonly string[] OptionKeys = ["epochs", "patience", "schedule", "smoothing"];
+
+    public static BackpropOverrides Parse(string text)
+    {
+        var values = new Dictionary<string, string>();
+        foreach (string part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pair.Length != 2 || !(ConfigurationKeys.Contains(pair[0]) || OptionKeys.Contains(pair[0])))
+                throw new ArgumentException(
+                    $"--backprop '{text}': '{part}' is not key=value with a key among {string.Join(", ", [.. ConfigurationKeys, .. OptionKeys])}.");
+            values[pair[0]] = pair[1];
+        }
+        var overrides = new BackpropOverrides(text, values);
+        // Fail now, not after an hour of other datasets.
+        overrides.Apply(new BackpropConfiguration());
+        overrides.ApplyOptions(new BackpropMulticlassTrainer.Options());
+        return overrides;
+    }
+
+    /// <summary>The suite's candidate for <paramref name="task"/>: the task's defaults with these changes.</summary>
+    public CandidateTrainer Candidate(PredictionTask task)
+    {
+        string name = "Backprop " + Text;
+        var configuration = Apply(BackpropConfiguration.DefaultFor(task));
+        if (!Values.Keys.Any(OptionKeys.Contains))
+            return CandidateTrainer.ForBackprop(name, task, configuration);
+        return new CandidateTrainer(name, (ml, label, features, seed) => task switch
+        {
+            PredictionTask.Regression => ml.Regression.Trainers.Backprop(
+                ApplyOptions(configuration.Apply(new BackpropRegressionTrainer.Options(), label, features, seed))),
+            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.Backprop(
+                ApplyOptions(configuration.Apply(new BackpropBinaryTrainer.Options(), label, features, seed))),
+            _ => (IEstimator<ITransformer>)ml.MulticlassClassification.Trainers.Backprop(
+                ApplyOptions(configuration.Apply(new BackpropMulticlassTrainer.Options(), label, features, seed))),
+        });
+    }
+
+    public BackpropConfiguration Apply(BackpropConfiguration defaults)
+    {
+        var c = defaults;
+        foreach (var (key, value) in Values.Where(v => ConfigurationKeys.Contains(v.Key)))
+        {
+            c = key switch
+            {
+                "hidden" => c with { HiddenLayers = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => Parse<int>(key, v)).ToArray() },
+                "lr" => c with { LearningRate = Parse<float>(key, value) },
+                "batch" => c with { BatchSize = Parse<int>(key, value) },
+                "l2" => c with { L2Regularization = Parse<float>(key, value) },
+                "dropout" => c with { Dropout = Parse<float>(key, value) },
+                "models" => c with { NumberOfModels = Parse<int>(key, value) },
+                "scaling" => c with { FeatureScaling = ParseEnum<FeatureScaling>(key, value) },
+                _ => c with { Activation = ParseEnum<ActivationKind>(key, value) },
+            };
+        }
+        return c;
+    }
+
+    // The keys a comparison's configuration does not hold, set on the trainer's options.
+    private TOptions ApplyOptions<TOptions>(TOptions options) where TOptions : BackpropTrainerOptionsBase
+    {
+        foreach (var (key, value) in Values.Where(v => OptionKeys.Contains(v.Key)))
+        {
+            switch (key)
+            {
+                case "epochs": options.NumberOfIterations = Parse<int>(key, value); break;
+                case "patience": options.EarlyStoppingPatience = Parse<int>(key, value); break;
+                case "schedule": options.LearningRateSchedule = Schedule(key, value); break;
+                default:
+                    if (options is BackpropMulticlassTrainer.Options multiclass)
+                        multiclass.LabelSmoothing = Parse<float>(key, value);
+                    break;
+            }
+        }
+        return options;
+    }
+
+    private static LearningRateSchedule Schedule(string key, string value) => value.ToLowerInvariant() switch
+    {
+        "constant" => LearningRateSchedule.Constant,
+        "cosine" => new CosineSchedule(),
+        _ when value.StartsWith("coslog", StringComparison.OrdinalIgnoreCase) && int.TryParse(value[6..], out int cycles) => new CosineLogSchedule(cycles),
+        _ => throw new ArgumentException($"--backprop {key}={value}: not a schedule (constant, cosine, coslog<cycles> such as coslog4)."),
+    };
+
+    private static T ParseEnum<T>(string key, string value) where T : struct, Enum
+        => Enum.TryParse<T>(value, ignoreCase: true, out var parsed) ? parsed
+            : throw new ArgumentException($"--backprop {key}={value}: not one of {string.Join(", ", Enum.GetNames<T>())}.");
+
+    private static T Parse<T>(string key, string value) where T : IParsable<T>
+        => T.TryParse(value, CultureInfo.InvariantCulture, out var parsed) ? parsed
+            : throw new ArgumentException($"--backprop {key}={value}: '{value}' is not a {typeof(T).Name}.");
+}
