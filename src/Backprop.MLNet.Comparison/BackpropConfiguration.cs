@@ -86,11 +86,18 @@ public sealed record BackpropConfiguration
     /// <param name="labelColumnName">The label column.</param>
     /// <param name="featureColumnName">The feature column.</param>
     /// <param name="seed">The trainer's own seed, so its result does not depend on what else the context trained first.</param>
-    public IEstimator<ITransformer> CreateTrainer(MLContext ml, PredictionTask task, string labelColumnName, string featureColumnName, int seed)
+    /// <param name="configure">
+    /// Changes to the task's options after these hyperparameters are written into them, for options a configuration
+    /// does not hold (a schedule, label smoothing); default none.
+    /// </param>
+    public IEstimator<ITransformer> CreateTrainer(MLContext ml, PredictionTask task, string labelColumnName, string featureColumnName, int seed,
+        Action<BackpropTrainerOptionsBase>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(ml);
         var profile = TaskProfile.For(task);
-        return profile.Backprop(ml, Apply(profile.DefaultOptions(), labelColumnName, featureColumnName, seed));
+        var options = Apply(profile.DefaultOptions(), labelColumnName, featureColumnName, seed);
+        configure?.Invoke(options);
+        return profile.Backprop(ml, options);
     }
 
     /// <summary>C# that makes this trainer, to paste into a pipeline.</summary>

@@ -96,6 +96,8 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
 
     FeatureStandardization? IBackpropModelParameters.Standardization => Standardization;
 
+    MlpEnsemble IBackpropModelParameters.Ensemble => Ensemble;
+
     DataViewType IValueMapper.InputType => InputType;
 
     DataViewType IValueMapper.OutputType => OutputType;

@@ -179,8 +179,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
 
         // The user's callback (TrainerOptions.EpochCompleted, copied into the engine options) sees every member's
         // epochs; the progress report names the member.
-        var continued = initial is null ? null : new MlpEnsemble(initial.Networks);
-        MlpEnsemble ensemble = new MlpTrainer(engineOptions).TrainEnsemble(training, validation, continued,
+        MlpEnsemble ensemble = new MlpTrainer(engineOptions).TrainEnsemble(training, validation, initial?.Ensemble,
             memberEpochCompleted: progress.EpochCompleted);
         progress.Completed(ensemble);
         return CreateModel(ensemble, standardization);

@@ -47,4 +47,7 @@ public interface IBackpropModelParameters
 
     /// <summary>The standardisation itself, which a warm start keeps.</summary>
     internal FeatureStandardization? Standardization { get; }
+
+    /// <summary>The networks as one averaged model, which a warm start continues.</summary>
+    internal MlpEnsemble Ensemble { get; }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Backprop.MLNet.Comparison;
-using Microsoft.ML;
 
 namespace Backprop.MLNet.Benchmarks;
 
@@ -39,17 +38,9 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
     {
         string name = "Backprop " + Text;
         var configuration = Apply(BackpropConfiguration.DefaultFor(task));
-        if (!Values.Keys.Any(OptionKeys.Contains))
-            return CandidateTrainer.ForBackprop(name, task, configuration);
-        return new CandidateTrainer(name, (ml, label, features, seed) => task switch
-        {
-            PredictionTask.Regression => ml.Regression.Trainers.Backprop(
-                ApplyOptions(configuration.Apply(new BackpropRegressionTrainer.Options(), label, features, seed))),
-            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.Backprop(
-                ApplyOptions(configuration.Apply(new BackpropBinaryTrainer.Options(), label, features, seed))),
-            _ => (IEstimator<ITransformer>)ml.MulticlassClassification.Trainers.Backprop(
-                ApplyOptions(configuration.Apply(new BackpropMulticlassTrainer.Options(), label, features, seed))),
-        });
+        return Values.Keys.Any(OptionKeys.Contains)
+            ? new CandidateTrainer(name, (ml, label, features, seed) => configuration.CreateTrainer(ml, task, label, features, seed, ApplyOptions))
+            : CandidateTrainer.ForBackprop(name, task, configuration);
     }
 
     public BackpropConfiguration Apply(BackpropConfiguration defaults)
@@ -73,7 +64,7 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
     }
 
     // The keys a comparison's configuration does not hold, set on the trainer's options.
-    private TOptions ApplyOptions<TOptions>(TOptions options) where TOptions : BackpropTrainerOptionsBase
+    private void ApplyOptions(BackpropTrainerOptionsBase options)
     {
         foreach (var (key, value) in Values.Where(v => OptionKeys.Contains(v.Key)))
         {
@@ -88,7 +79,6 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
                     break;
             }
         }
-        return options;
     }
 
     private static LearningRateSchedule Schedule(string key, string value) => value.ToLowerInvariant() switch
