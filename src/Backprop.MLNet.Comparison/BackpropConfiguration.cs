@@ -23,8 +23,11 @@ public sealed record BackpropConfiguration
     /// <summary>Rows per mini-batch; default 64.</summary>
     public int BatchSize { get; init; } = BackpropDefaults.BatchSize;
 
-    /// <summary>The L2 penalty on the weights; default 0.001.</summary>
-    public float L2Regularization { get; init; } = BackpropDefaults.L2Regularization;
+    /// <summary>
+    /// The L2 penalty on the weights; default (<see langword="null"/>) the trainers' own, from the training rows
+    /// (<see cref="BackpropDefaults.L2RegularizationFor"/>).
+    /// </summary>
+    public float? L2Regularization { get; init; }
 
     /// <summary>The dropout rate of the hidden units; default 0.</summary>
     public float Dropout { get; init; } = BackpropDefaults.Dropout;
@@ -74,9 +77,11 @@ public sealed record BackpropConfiguration
         return hash.ToHashCode();
     }
 
-    /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 0.001, dropout 0" (", robust scaling" and ", 5 models" where they apply).</summary>
+    /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 by rows, dropout 0" (", robust scaling" and ", 5 models" where they apply).</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"[{string.Join(", ", HiddenLayers)}] {Activation}, lr {LearningRate:G3}, batch {BatchSize}, L2 {L2Regularization:G3}, dropout {Dropout:G2}") +
+        $"[{string.Join(", ", HiddenLayers)}] {Activation}, lr {LearningRate:G3}, batch {BatchSize}, ") +
+        (L2Regularization is { } l2 ? string.Create(CultureInfo.InvariantCulture, $"L2 {l2:G3}") : "L2 by rows") +
+        string.Create(CultureInfo.InvariantCulture, $", dropout {Dropout:G2}") +
         (FeatureScaling != BackpropDefaults.FeatureScaling ? $", {FeatureScaling.ToString().ToLowerInvariant()} scaling" : "") +
         (NumberOfModels > 1 ? $", {NumberOfModels} models" : "");
 
@@ -114,7 +119,8 @@ public sealed record BackpropConfiguration
             code.AppendLine(CultureInfo.InvariantCulture, $"    Activation = Activation.{Activation},");
         code.AppendLine(CultureInfo.InvariantCulture, $"    LearningRate = {Literal(LearningRate)},");
         code.AppendLine(CultureInfo.InvariantCulture, $"    BatchSize = {BatchSize},");
-        code.AppendLine(CultureInfo.InvariantCulture, $"    L2Regularization = {Literal(L2Regularization)},");
+        if (L2Regularization is { } l2)
+            code.AppendLine(CultureInfo.InvariantCulture, $"    L2Regularization = {Literal(l2)},");
         if (Dropout > 0)
             code.AppendLine(CultureInfo.InvariantCulture, $"    Dropout = {Literal(Dropout)},");
         if (FeatureScaling != BackpropDefaults.FeatureScaling)

@@ -173,6 +173,8 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             $"Backprop {TaskName}: {training.RowCount} rows × {training.FeatureCount} features, hidden layers " +
             $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.Activation}, {engineOptions.Loss.Name} loss, " +
             $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
+            $"L2 {engineOptions.L2RegularizationFor(training.RowCount):G3}" +
+            (engineOptions.L2Regularization is null ? $" (for {training.RowCount} rows), " : ", ") +
             $"up to {engineOptions.NumberOfIterations} epochs, seed {engineOptions.Seed}" +
             (engineOptions.NumberOfModels > 1 ? $", an ensemble of {engineOptions.NumberOfModels} networks" : "") +
             (validation is not null ? $", early stopping on {validation.RowCount} validation rows." : "."));

@@ -10,9 +10,9 @@ namespace Backprop.MLNet;
 /// <remarks>
 /// Every option has the name and the default of the engine's <see cref="MlpTrainerOptions"/>; the defaults live in
 /// <see cref="BackpropDefaults"/>: ReLU layers of 128 and 64 units for regression and one of 256 for the classifiers,
-/// Adam at 0.001 on batches of 64, L2 0.001, features (and a regression label) standardised inside the model, and early
-/// stopping after 30 epochs without improvement on 20 % of the training rows held out (at most 400 epochs), keeping
-/// the best epoch's weights.
+/// Adam at 0.001 on batches of 64, an L2 penalty of 0.001 that grows below 700 training rows, features (and a
+/// regression label) standardised inside the model, and early stopping after 30 epochs without improvement on 20 % of
+/// the training rows held out (at most 400 epochs), keeping the best epoch's weights.
 /// </remarks>
 public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
 {
@@ -56,8 +56,12 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// <summary>λ₁ of the L1 penalty λ₁·Σ|w| on the weights (not the biases), 0 or more; default 0.</summary>
     public float L1Regularization = BackpropDefaults.L1Regularization;
 
-    /// <summary>λ₂ of the L2 penalty ½·λ₂·Σw² on the weights (not the biases), added to the mean loss; 0 or more; default 0.001.</summary>
-    public float L2Regularization = BackpropDefaults.L2Regularization;
+    /// <summary>
+    /// λ₂ of the L2 penalty ½·λ₂·Σw² on the weights (not the biases), added to the mean loss; 0 or more. Default
+    /// (<see langword="null"/>): from the number of training rows (<see cref="BackpropDefaults.L2RegularizationFor"/>),
+    /// 0.001 from 700 rows up, rising to 0.01 as the rows fall to 325, so small data is regularised more.
+    /// </summary>
+    public float? L2Regularization;
 
     /// <summary>
     /// Decoupled weight decay λ (weights shrink by η·λ·w each step); default <see langword="null"/>: 0.01 with

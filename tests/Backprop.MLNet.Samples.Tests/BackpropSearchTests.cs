@@ -82,4 +82,16 @@ public class BackpropSearchTests
             (options.LearningRate, options.BatchSize, options.L2Regularization, options.Dropout, options.Seed!.Value));
         Assert.Equal(ActivationKind.Tanh, options.Activation.Kind);
     }
+
+    [Fact]
+    public void An_unset_L2_penalty_stays_unset_in_the_code_and_the_options_so_the_trainer_picks_it_from_the_rows()
+    {
+        var configuration = BackpropConfiguration.DefaultFor(PredictionTask.Regression);
+
+        Assert.Null(configuration.L2Regularization);
+        Assert.Contains("L2 by rows", configuration.Describe());
+        Assert.DoesNotContain("L2Regularization", configuration.ToCode(PredictionTask.Regression, "Label", "Features", seed: 7));
+        Assert.Null(configuration.Apply(new BackpropRegressionTrainer.Options { L2Regularization = 0.5f }, "Label", "Features", 7)
+            .L2Regularization);
+    }
 }

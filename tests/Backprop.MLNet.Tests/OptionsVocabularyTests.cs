@@ -104,6 +104,9 @@ public class OptionsVocabularyTests
         Assert.Equal(BackpropDefaults.ClassifierHiddenLayers, new BackpropMulticlassTrainer.Options().HiddenLayers);
         Assert.Equal(BackpropDefaults.Activation, engine.Activation.Kind);
         Assert.Equal(BackpropDefaults.Activation, regression.Activation.Kind);
+        // Unset, the L2 penalty follows the training rows (BackpropDefaults.L2RegularizationFor) in both layers.
+        Assert.Null(engine.L2Regularization);
+        Assert.Null(regression.L2Regularization);
     }
 
     [Fact]

@@ -193,9 +193,13 @@ public class RegressionTrainerTests
         var options = Houses.QuickOptions(6);
         options.EarlyStopping = false;
 
-        Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(Houses.Load(ml));
+        IDataView houses = Houses.Load(ml);
+        Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(houses);
 
-        Assert.Contains(lines, l => l.Contains("Backprop regression:") && l.Contains("hidden layers [16]"));
+        // The L2 penalty is left unset, so the log says what the row-count rule chose.
+        int rows = houses.GetColumn<float>("Price").Count();
+        Assert.Contains(lines, l => l.Contains("Backprop regression:") && l.Contains("hidden layers [16]")
+            && l.Contains($"L2 {BackpropDefaults.L2RegularizationFor(rows):G3} (for {rows} rows)"));
         for (int epoch = 1; epoch <= 6; epoch++)
             Assert.Contains(lines, l => l.Contains($"Epoch {epoch}: training loss") && l.Contains("validation loss"));
         Assert.Contains(lines, l => l.Contains("stopped after epoch 6: Completed"));

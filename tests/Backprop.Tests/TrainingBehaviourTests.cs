@@ -227,6 +227,44 @@ public class TrainingBehaviourTests
         Assert.True(ridge.Sum(w => w * w) < plain.Sum(w => w * w) / 2, "L2 should shrink the weights");
     }
 
+    [Theory]
+    [InlineData(1, 0.01f)]
+    [InlineData(300, 0.01f)]
+    [InlineData(350, 0.008f)]
+    [InlineData(500, 0.002744f)]
+    [InlineData(700, 0.001f)]
+    [InlineData(50_000, 0.001f)]
+    public void The_default_L2_penalty_grows_as_the_training_rows_fall_below_seven_hundred(int rows, float expected)
+        => Assert.Equal(expected, BackpropDefaults.L2RegularizationFor(rows), 1e-6f);
+
+    [Fact]
+    public void The_L2_rule_refuses_an_empty_training_set()
+        => Assert.Equal("trainingRowCount",
+            Assert.Throws<ArgumentOutOfRangeException>(() => BackpropDefaults.L2RegularizationFor(0)).ParamName);
+
+    [Fact]
+    public void An_unset_L2_penalty_is_the_row_count_rule_for_a_network_and_every_member_of_an_ensemble()
+    {
+        // 200 rows: the rule gives 0.01, ten times the penalty for large data.
+        TrainingData data = SyntheticData.Regression(200, 4, seed: 11);
+        MlpTrainerOptions Options(float? l2, int models) => new()
+        {
+            HiddenLayers = [8], NumberOfIterations = 15, L2Regularization = l2, NumberOfModels = models, Seed = 3,
+        };
+        float[] Parameters(float? l2, int models) => new MlpTrainer(Options(l2, models)).TrainEnsemble(data)
+            .Members.SelectMany(m => m.Parameters.ToArray()).ToArray();
+
+        float ruled = BackpropDefaults.L2RegularizationFor(data.RowCount);
+        Assert.Equal(0.01f, ruled);
+        Assert.Equal(ruled, Options(null, 1).L2RegularizationFor(data.RowCount));
+        Assert.Equal(0.5f, Options(0.5f, 1).L2RegularizationFor(data.RowCount));
+        foreach (int models in new[] { 1, 3 })
+        {
+            Assert.Equal(Parameters(ruled, models), Parameters(null, models));
+            Assert.NotEqual(Parameters(1e-3f, models), Parameters(null, models));
+        }
+    }
+
     [Fact]
     public void Dropout_changes_training_but_never_prediction()
     {

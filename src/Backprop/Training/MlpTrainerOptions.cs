@@ -2,9 +2,9 @@ namespace Backprop;
 
 /// <summary>
 /// Everything that shapes a training run. The names and defaults are the ML.NET trainers' (see
-/// <see cref="BackpropDefaults"/>): a regression network of ReLU layers 128 and 64, Adam at 0.001 on batches of 64, L2
-/// 0.001, the label standardised, and early stopping after 30 epochs without improvement on 20 % of the rows held out,
-/// at most 400 epochs.
+/// <see cref="BackpropDefaults"/>): a regression network of ReLU layers 128 and 64, Adam at 0.001 on batches of 64, an L2
+/// penalty that shrinks as the rows grow, the label standardised, and early stopping after 30 epochs without improvement
+/// on 20 % of the rows held out, at most 400 epochs.
 /// </summary>
 public sealed class MlpTrainerOptions
 {
@@ -51,8 +51,20 @@ public sealed class MlpTrainerOptions
     /// <summary>λ₁ of the L1 penalty λ₁·Σ|w| on weights (not biases), 0 or more; default 0.</summary>
     public float L1Regularization { get; set; } = BackpropDefaults.L1Regularization;
 
-    /// <summary>λ₂ of the L2 penalty ½·λ₂·Σw² on weights (not biases), added to the mean loss; 0 or more; default 0.001.</summary>
-    public float L2Regularization { get; set; } = BackpropDefaults.L2Regularization;
+    /// <summary>
+    /// λ₂ of the L2 penalty ½·λ₂·Σw² on weights (not biases), added to the mean loss; 0 or more. Default
+    /// (<see langword="null"/>): chosen from the number of training rows by <see cref="BackpropDefaults.L2RegularizationFor"/>,
+    /// 0.001 from 700 rows up, rising to 0.01 as the rows fall to 325.
+    /// </summary>
+    public float? L2Regularization { get; set; }
+
+    /// <summary>
+    /// The λ₂ a training set of <paramref name="trainingRowCount"/> rows is trained with: <see cref="L2Regularization"/>
+    /// when it is set, else <see cref="BackpropDefaults.L2RegularizationFor"/> of the row count.
+    /// </summary>
+    /// <param name="trainingRowCount">The rows given to training, held-out rows included; 1 or more.</param>
+    public float L2RegularizationFor(int trainingRowCount)
+        => L2Regularization ?? BackpropDefaults.L2RegularizationFor(trainingRowCount);
 
     /// <summary>
     /// Decoupled weight decay λ: weights shrink by η·λ·w each step, apart from the gradient. Default
@@ -165,7 +177,8 @@ public sealed class MlpTrainerOptions
         if (NumberOfIterations < 1)
             throw new ArgumentOutOfRangeException(nameof(NumberOfIterations), NumberOfIterations, "NumberOfIterations (epochs) must be at least 1, for example 400.");
         RequireNonNegative(L1Regularization, nameof(L1Regularization));
-        RequireNonNegative(L2Regularization, nameof(L2Regularization));
+        if (L2Regularization is { } l2)
+            RequireNonNegative(l2, nameof(L2Regularization));
         if (WeightDecay is { } decay)
             RequireNonNegative(decay, nameof(WeightDecay));
         if (!float.IsFinite(Dropout) || Dropout < 0f || Dropout >= 1f)

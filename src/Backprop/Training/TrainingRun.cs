@@ -49,7 +49,10 @@ internal sealed class TrainingRun
         int batchCapacity = Math.Min(options.BatchSize, _rows.Train.Count);
         int threads = options.NumberOfThreads ?? Environment.ProcessorCount;
         var batch = new BatchBuffer(new Propagator(_layout, batchCapacity, withDropout: options.Dropout > 0f, threads));
-        _context = new TrainingContext(options, new Objective(_layout, _loss, options.L1Regularization, options.L2Regularization),
+        // Unset, the L2 penalty follows the row count of the whole training set, held-out rows included, so every
+        // member of an ensemble and a refit on all rows get the same penalty.
+        _context = new TrainingContext(options,
+            new Objective(_layout, _loss, options.L1Regularization, options.L2RegularizationFor(training.RowCount)),
             _rows.Train, batch, cancellation);
         _scorer = _rows.Validation is { } held ? new ValidationScorer(_loss, options.EarlyStoppingMetric, batch, _layout.OutputCount, held.Count) : null;
         _metricName = ValidationScorer.MetricFor(_loss, options.EarlyStoppingMetric);
