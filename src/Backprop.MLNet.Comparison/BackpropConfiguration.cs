@@ -78,12 +78,14 @@ public sealed record BackpropConfiguration
     }
 
     /// <summary>A short description, e.g. "[128, 64] ReLU, lr 0.001, batch 64, L2 by rows, dropout 0" (", robust scaling" and ", 5 models" where they apply).</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"[{string.Join(", ", HiddenLayers)}] {Activation}, lr {LearningRate:G3}, batch {BatchSize}, ") +
-        (L2Regularization is { } l2 ? string.Create(CultureInfo.InvariantCulture, $"L2 {l2:G3}") : "L2 by rows") +
-        string.Create(CultureInfo.InvariantCulture, $", dropout {Dropout:G2}") +
-        (FeatureScaling != BackpropDefaults.FeatureScaling ? $", {FeatureScaling.ToString().ToLowerInvariant()} scaling" : "") +
-        (NumberOfModels > 1 ? $", {NumberOfModels} models" : "");
+    public string Describe()
+    {
+        string l2 = L2Regularization?.ToString("G3", CultureInfo.InvariantCulture) ?? "by rows";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{string.Join(", ", HiddenLayers)}] {Activation}, lr {LearningRate:G3}, batch {BatchSize}, L2 {l2}, dropout {Dropout:G2}") +
+            (FeatureScaling != BackpropDefaults.FeatureScaling ? $", {FeatureScaling.ToString().ToLowerInvariant()} scaling" : "") +
+            (NumberOfModels > 1 ? $", {NumberOfModels} models" : "");
+    }
 
     /// <summary>The trainer for <paramref name="task"/> with these hyperparameters.</summary>
     /// <param name="ml">The context whose catalog makes the trainer.</param>
