@@ -171,7 +171,9 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             engineOptions.NumberOfModels);
         channel.Info(
             $"Backprop {TaskName}: {training.RowCount} rows × {training.FeatureCount} features, hidden layers " +
-            $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.Activation}, {engineOptions.Loss.Name} loss, " +
+            $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.Activation}, " +
+            (engineOptions.NumericEmbedding is { } embedding ? $"{embedding} embedding, " : "") +
+            $"{engineOptions.Loss.Name} loss, " +
             $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
             $"L2 {engineOptions.L2RegularizationFor(training.RowCount):G3}" +
             (engineOptions.L2Regularization is null ? $" (for {training.RowCount} rows), " : ", ") +
@@ -196,6 +198,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         var engineOptions = new MlpTrainerOptions
         {
             HiddenLayers = o.HiddenLayers?.ToArray()!,
+            NumericEmbedding = o.NumericEmbedding,
             Activation = o.Activation,
             WeightInitialization = o.WeightInitialization,
             Optimizer = o.Optimizer,

@@ -23,6 +23,13 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// <remarks>See <see cref="BackpropDefaults.ClassifierHiddenLayers"/> for why the classifiers' differ.</remarks>
     public int[] HiddenLayers = [.. BackpropDefaults.RegressionHiddenLayers];
 
+    /// <summary>
+    /// A learned periodic embedding of the numeric features before the first layer (<see cref="PeriodicEmbedding"/>:
+    /// each feature with more than two values becomes learned cosines of it, mapped to a few values, beside the value
+    /// itself); default <see langword="null"/>, none. Exported to ONNX.
+    /// </summary>
+    public PeriodicEmbedding? NumericEmbedding;
+
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
     public Activation Activation = Activation.FromKind(BackpropDefaults.Activation);
 

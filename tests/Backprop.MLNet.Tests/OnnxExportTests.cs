@@ -111,6 +111,23 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
             AssertClose(expected.GetColumn<float>("Probability").ToArray(), actual.GetColumn<float[]>("Probability").Select(s => s.Single()).ToArray());
     }
 
+    [Theory]
+    [InlineData(LabelTask.Regression)]
+    [InlineData(LabelTask.Binary)]
+    [InlineData(LabelTask.Multiclass)]
+    public void An_exported_periodic_embedding_scores_as_MLNet_does(LabelTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TaskSetups.Dataset(task).Load(ml);
+        var model = TaskSetups.Pipeline(ml, task, o => o.NumericEmbedding = new PeriodicEmbedding { FrequencyScale = 0.5f }).Fit(data);
+        Assert.NotNull(TaskSetups.Parameters(model).Network.Embedding);
+        var expected = model.Transform(data);
+
+        var actual = ScoreThroughOnnx(ml, model, data);
+
+        AssertClose(TaskSetups.Scores(expected).SelectMany(s => s).ToArray(), actual.GetColumn<float[]>("Score").SelectMany(s => s).ToArray());
+    }
+
     private void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -24,6 +24,7 @@ public class OptionsVocabularyTests
     private static readonly Dictionary<string, object> Changed = new()
     {
         [nameof(MlpTrainerOptions.HiddenLayers)] = new[] { 3, 5 },
+        [nameof(MlpTrainerOptions.NumericEmbedding)] = new PeriodicEmbedding { Frequencies = 8 },
         [nameof(MlpTrainerOptions.Activation)] = Activation.Tanh,
         [nameof(MlpTrainerOptions.WeightInitialization)] = WeightInitialization.HeNormal,
         [nameof(MlpTrainerOptions.Optimizer)] = new SgdOptimizer(),

@@ -109,12 +109,18 @@ public sealed class PersistenceTests : IDisposable
     [InlineData(LabelTask.Regression)]
     [InlineData(LabelTask.Binary)]
     [InlineData(LabelTask.Multiclass)]
-    public void A_robustly_scaled_ensemble_saves_as_one_model_that_a_fresh_context_and_a_separate_process_score_identically(LabelTask task)
+    public void A_robustly_scaled_embedded_ensemble_saves_as_one_model_that_a_fresh_context_and_a_separate_process_score_identically(
+        LabelTask task)
     {
         var ml = new MLContext(seed: 1);
         var dataset = TaskSetups.Dataset(task);
         var data = dataset.Load(ml);
-        var model = TaskSetups.Pipeline(ml, task, o => { o.NumberOfModels = 3; o.FeatureScaling = FeatureScaling.Robust; }).Fit(data);
+        var model = TaskSetups.Pipeline(ml, task, o =>
+        {
+            o.NumberOfModels = 3;
+            o.FeatureScaling = FeatureScaling.Robust;
+            o.NumericEmbedding = new PeriodicEmbedding();
+        }).Fit(data);
         string path = Path.Combine(_folder, $"ensemble-{task}.zip");
         ml.Model.Save(model, data.Schema, path);
 
@@ -125,7 +131,10 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal(3, parameters.Networks.Count);
         Assert.Equal(FeatureScaling.Robust, parameters.FeatureScaling);
         for (int m = 0; m < 3; m++)
+        {
             Assert.Equal(trained.Networks[m].Layers.Select(l => l.Weights.ToArray()), parameters.Networks[m].Layers.Select(l => l.Weights.ToArray()));
+            Assert.Equal(trained.Networks[m].Embedding!.Frequencies.ToArray(), parameters.Networks[m].Embedding!.Frequencies.ToArray());
+        }
         float[][] expected = ScoreRows(model.Transform(data));
         Assert.Equal(expected, ScoreRows(loaded.Transform(data)));
         Assert.Equal(expected, ScoreInSeparateProcess(path, dataset.Path));

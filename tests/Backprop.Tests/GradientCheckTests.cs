@@ -79,19 +79,7 @@ public class GradientCheckTests
         double Reference(double[] q) => ReferenceNetwork.Objective(Inputs, widths, [activation, activation], q, xd, Rows, y, weights, loss, l1, l2);
 
         Assert.Equal(Reference(p), value, 1e-4 * Math.Max(1, Math.Abs(value)));
-        const double h = 1e-6;
-        for (int i = 0; i < p.Length; i++)
-        {
-            double saved = p[i];
-            p[i] = saved + h;
-            double plus = Reference(p);
-            p[i] = saved - h;
-            double minus = Reference(p);
-            p[i] = saved;
-            double numeric = (plus - minus) / (2 * h);
-            Assert.True(Math.Abs(gradient[i] - numeric) <= 2e-5 + 1e-3 * Math.Abs(numeric),
-                $"parameter {i}: back-propagated {gradient[i]:G6}, central difference {numeric:G6}");
-        }
+        CentralDifferences.AssertGradientMatches(gradient, p, Reference);
     }
 
     private static float Target(LossFunction loss, Random random) => loss switch

@@ -4,7 +4,8 @@ namespace Backprop.MLNet.Internal;
 
 /// <summary>
 /// Writes a network's dense layers into an ONNX graph with standard operators (MatMul, Add and one node per
-/// activation), so any ONNX runtime scores it as the engine does.
+/// activation), and any periodic embedding before them (Gather, Cos, a batched MatMul, Concat), so any ONNX runtime
+/// scores it as the engine does.
 /// </summary>
 internal static class OnnxNetworkWriter
 {
@@ -46,6 +47,8 @@ internal static class OnnxNetworkWriter
     // One network's layers from the (standardised) input x; names start with prefix so that members do not collide.
     private static string WriteLayers(OnnxContext ctx, MultilayerPerceptron network, string x, string prefix)
     {
+        if (network.Embedding is { } embedding)
+            x = WriteEmbedding(ctx, embedding, x, prefix + "Embedding");
         for (int l = 0; l < network.Layers.Count; l++)
         {
             DenseLayer layer = network.Layers[l];
@@ -57,6 +60,52 @@ internal static class OnnxNetworkWriter
                 x = WriteActivation(ctx, activation, x, $"{prefix}Activation{l}");
         }
         return x;
+    }
+
+    /// <summary>
+    /// The first layer's input from rows x (rows × features): for the d embedded features, [W·cos(x·f·2π + φ) + b, x]
+    /// computed as a batch of d matrix products (d × rows × k by d × k × m), then the passed features.
+    /// </summary>
+    private static string WriteEmbedding(OnnxContext ctx, PeriodicEmbeddingLayer embedding, string x, string prefix)
+    {
+        int d = embedding.EmbeddedFeatures.Count, k = embedding.FrequencyCount, m = embedding.Size;
+        string embedded = Gather(ctx, x, embedding.EmbeddedFeatures, prefix + "Inputs");
+        string column = Node(ctx, "Reshape", [embedded, ctx.AddInitializer([-1L, d, 1], [3L], prefix + "ColumnShape")], prefix + "Column");
+        string product = Node(ctx, "Mul", [column, ctx.AddInitializer(embedding.Frequencies.ToArray(), [d, k], prefix + "Frequencies")],
+            prefix + "Cycles");
+        string radians = Node(ctx, "Mul", [product, ctx.AddInitializer(2f * MathF.PI, prefix + "TwoPi")], prefix + "Radians");
+        string angles = Node(ctx, "Add", [radians, ctx.AddInitializer(embedding.Phases.ToArray(), [d, k], prefix + "Phases")], prefix + "Angles");
+        string cosines = Transpose(ctx, Node(ctx, "Cos", [angles], prefix + "Cosines"), prefix + "CosinesByFeature");
+        string values = Node(ctx, "Add", [
+            Node(ctx, "MatMul", [cosines, ctx.AddInitializer(embedding.Weights.ToArray(), [d, k, m], prefix + "Weights")], prefix + "Product"),
+            ctx.AddInitializer(embedding.Biases.ToArray(), [d, 1, m], prefix + "Biases")], prefix + "ValuesByFeature");
+        string withValue = Concat(ctx, [Transpose(ctx, values, prefix + "Values"), column], 2, prefix + "WithValue");
+        string flat = Node(ctx, "Reshape", [withValue, ctx.AddInitializer([-1L, d * (m + 1)], [2L], prefix + "FlatShape")], prefix + "Flat");
+        return embedding.PassedFeatures.Count == 0 ? flat
+            : Concat(ctx, [flat, Gather(ctx, x, embedding.PassedFeatures, prefix + "Passed")], 1, prefix + "Output");
+    }
+
+    private static string Gather(OnnxContext ctx, string x, IReadOnlyList<int> columns, string name)
+    {
+        string output = ctx.AddIntermediateVariable(null!, name, skip: true);
+        string indices = ctx.AddInitializer(columns.Select(c => (long)c), [columns.Count], name + "Indices");
+        Write(ctx, "Gather", [x, indices], output).AddAttribute("axis", 1L);
+        return output;
+    }
+
+    // Swaps the first two axes of a rank-3 tensor.
+    private static string Transpose(OnnxContext ctx, string x, string name)
+    {
+        string output = ctx.AddIntermediateVariable(null!, name, skip: true);
+        Write(ctx, "Transpose", [x], output).AddAttribute("perm", new long[] { 1, 0, 2 });
+        return output;
+    }
+
+    private static string Concat(OnnxContext ctx, string[] inputs, long axis, string name)
+    {
+        string output = ctx.AddIntermediateVariable(null!, name, skip: true);
+        Write(ctx, "Concat", inputs, output).AddAttribute("axis", axis);
+        return output;
     }
 
     /// <summary>Adds one standard-domain node writing a new intermediate variable and returns that variable.</summary>

@@ -36,6 +36,9 @@ public sealed class MultilayerPerceptron
             l < layout.LayerCount - 1 ? layout.HiddenActivations[l] : null,
             new ReadOnlyMemory<float>(parameters, layout.WeightOffset(l), layout.WeightCount(l)),
             new ReadOnlyMemory<float>(parameters, layout.BiasOffset(l), layout.OutputWidth(l)))).ToArray();
+        if (layout.Embedding is { } embedding)
+            Embedding = new PeriodicEmbeddingLayer(embedding,
+                new ReadOnlyMemory<float>(parameters, layout.EmbeddingOffset, embedding.ParameterCount));
     }
 
     /// <summary>The number of features a row must have.</summary>
@@ -46,6 +49,9 @@ public sealed class MultilayerPerceptron
 
     /// <summary>The dense layers in order, the output layer last.</summary>
     public IReadOnlyList<DenseLayer> Layers { get; }
+
+    /// <summary>The periodic embedding of the numeric features before the first layer, or <see langword="null"/>.</summary>
+    public PeriodicEmbeddingLayer? Embedding { get; }
 
     /// <summary>How raw outputs become predictions.</summary>
     public OutputTransform OutputTransform { get; }
@@ -59,7 +65,7 @@ public sealed class MultilayerPerceptron
     /// <summary>The optimiser and schedule state a warm start continues from; <see langword="null"/> when not kept.</summary>
     public TrainingState? TrainingState { get; }
 
-    /// <summary>The total number of weights and biases.</summary>
+    /// <summary>The total number of weights and biases, the embedding's included.</summary>
     public int ParameterCount => _parameters.Length;
 
     internal NetworkLayout Layout { get; }
@@ -98,7 +104,7 @@ public sealed class MultilayerPerceptron
         int rows = CheckShapes(features, outputs);
         bool singleRow = rows == 1;
         Propagator propagator = singleRow && _rowPropagators.TryTake(out Propagator? pooled) ? pooled
-            : new Propagator(Layout, Math.Clamp(rows, 1, ScoringChunkRows), withDropout: false, Math.Max(1, threads));
+            : new Propagator(Layout, Math.Clamp(rows, 1, ScoringChunkRows), withDropout: false, Math.Max(1, threads), forTraining: false);
         for (int first = 0; first < rows; first += propagator.BatchCapacity)
         {
             int count = Math.Min(propagator.BatchCapacity, rows - first);

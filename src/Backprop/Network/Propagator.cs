@@ -9,7 +9,8 @@ namespace Backprop;
 /// <remarks>
 /// For layer l with input X (rows × in), weights W (in × out) and bias b:
 /// forward Z = X·W + b, A = f(Z), and with dropout the next layer sees A ⊙ M;
-/// backward ∂W = Xᵀ·∂Z, ∂b = Σ_rows ∂Z, ∂X = ∂Z·Wᵀ, and ∂Z_prev = ∂X ⊙ M ⊙ f′(Z_prev).
+/// backward ∂W = Xᵀ·∂Z, ∂b = Σ_rows ∂Z, ∂X = ∂Z·Wᵀ, and ∂Z_prev = ∂X ⊙ M ⊙ f′(Z_prev). With a periodic embedding the
+/// first layer's X is the embedded input (<see cref="EmbeddingLayout"/>), and its ∂X flows on into the embedding.
 /// A large step on two or more threads runs its forward pass as two row halves and each backward layer's ∂W beside
 /// the ∂Z it passes down (<see cref="PairedWork"/>); every value is computed exactly as on one thread.
 /// </remarks>
@@ -33,6 +34,11 @@ internal sealed unsafe class Propagator
     private readonly float[]?[] _dropoutMasks;    // 0 or 1/(1 − p) per hidden unit, when dropout is on
     private readonly float[]?[] _droppedOutputs;  // f(Z) ⊙ M: what the next layer sees under dropout
     private readonly float[][] _deltas;           // ∂loss/∂Z per layer
+    private readonly EmbeddingLayout? _embedding;
+    private readonly float[] _embedded = [];      // the first layer's input under an embedding, rows × its width
+    private readonly float[] _embeddedDelta = []; // ∂loss/∂(that input), when training
+    private readonly float[] _angles = [], _cosines = [], _sines = []; // 2π·f·x + φ, its cosine and sine, rows × k
+    private readonly bool _keepsAngles;           // training keeps every feature's angles for the backward pass
     private readonly int _threads;
     private readonly long _multiplyAddsPerRow;
     private readonly Action<int> _forwardHalf, _backwardHalf;
@@ -40,7 +46,12 @@ internal sealed unsafe class Propagator
     private Stage _stage;
     private bool _dropoutApplied;
 
-    public Propagator(NetworkLayout layout, int batchCapacity, bool withDropout, int threads)
+    /// <param name="layout">The network.</param>
+    /// <param name="batchCapacity">The most rows a pass takes.</param>
+    /// <param name="withDropout">Whether forward passes may apply dropout.</param>
+    /// <param name="threads">The most threads a pass uses.</param>
+    /// <param name="forTraining">Whether <see cref="Backward"/> will be called; scoring alone needs less memory.</param>
+    public Propagator(NetworkLayout layout, int batchCapacity, bool withDropout, int threads, bool forTraining = true)
     {
         _layout = layout;
         _threads = threads;
@@ -52,6 +63,21 @@ internal sealed unsafe class Propagator
         BatchCapacity = batchCapacity;
         int layers = layout.LayerCount;
         Input = new float[batchCapacity * layout.InputCount];
+        if (layout.Embedding is { } embedding)
+        {
+            _embedding = embedding;
+            _keepsAngles = forTraining;
+            _multiplyAddsPerRow += embedding.FrequencyCount * (long)embedding.Size;
+            _embedded = new float[batchCapacity * embedding.OutputWidth];
+            int angleRows = batchCapacity * (forTraining ? embedding.EmbeddedFeatures.Length : 1);
+            _angles = new float[angleRows * embedding.Frequencies];
+            _cosines = new float[_angles.Length];
+            if (forTraining)
+            {
+                _embeddedDelta = new float[_embedded.Length];
+                _sines = new float[batchCapacity * embedding.Frequencies];
+            }
+        }
         _preActivations = new float[layers][];
         _deltas = new float[layers][];
         _activations = new float[layers - 1][];
@@ -136,6 +162,8 @@ internal sealed unsafe class Propagator
             if (l > 0)
                 PropagateDelta(parameters, l, rows, _threads);
         }
+        if (_embedding is not null)
+            EmbeddingBackward(parameters, rows, gradient, accumulate);
     }
 
     /// <summary>Whether a batch of <paramref name="rows"/> is worth splitting between two threads.</summary>
@@ -144,6 +172,11 @@ internal sealed unsafe class Propagator
     private void ForwardRows(ReadOnlySpan<float> parameters, int first, int rows, float dropoutRate, SeededRandom? random, int threads)
     {
         ReadOnlySpan<float> layerInput = Input.AsSpan(first * _layout.InputCount, rows * _layout.InputCount);
+        if (_embedding is not null)
+        {
+            EmbeddingForward(parameters, first, rows);
+            layerInput = _embedded.AsSpan(first * _embedding.OutputWidth, rows * _embedding.OutputWidth);
+        }
         for (int l = 0; l < _layout.LayerCount; l++)
         {
             int inWidth = _layout.InputWidth(l), outWidth = _layout.OutputWidth(l);
@@ -225,10 +258,55 @@ internal sealed unsafe class Propagator
         public Span<float> Gradient => new((void*)GradientPointer, GradientCount);
     }
 
+    /// <summary>Embeds rows [first, first + rows) of <see cref="Input"/> into the first layer's input.</summary>
+    private void EmbeddingForward(ReadOnlySpan<float> parameters, int first, int rows)
+    {
+        EmbeddingLayout e = _embedding!;
+        int k = e.Frequencies, m = e.Size, d = e.EmbeddedFeatures.Length, width = e.OutputWidth;
+        ReadOnlySpan<float> p = _layout.EmbeddingParameters(parameters);
+        var (frequencies, phases, weights, biases) = e.Offsets;
+        ReadOnlySpan<float> input = Input.AsSpan(first * e.InputCount, rows * e.InputCount);
+        Span<float> output = _embedded.AsSpan(first * width, rows * width);
+        for (int i = 0; i < d; i++)
+        {
+            // Scoring reuses one feature's rows of angles; the two halves of a parallel pass use different rows.
+            int angleStart = (_keepsAngles ? i * BatchCapacity + first : first) * k;
+            PeriodicEmbeddingKernels.Forward(input, e.InputCount, e.EmbeddedFeatures[i], rows,
+                p.Slice(frequencies + i * k, k), p.Slice(phases + i * k, k), p.Slice(weights + i * k * m, k * m), p.Slice(biases + i * m, m),
+                _angles.AsSpan(angleStart, rows * k), _cosines.AsSpan(angleStart, rows * k), output, width, i * (m + 1));
+        }
+        PeriodicEmbeddingKernels.PassThrough(input, e.InputCount, e.PassedFeatures, rows, output, width, e.PassedOffset);
+    }
+
+    /// <summary>∂(first layer's input) = ∂Z·Wᵀ of the first layer, then the embedding's parameter gradients.</summary>
+    private void EmbeddingBackward(ReadOnlySpan<float> parameters, int rows, Span<float> gradient, bool accumulate)
+    {
+        EmbeddingLayout e = _embedding!;
+        if (!_keepsAngles)
+            throw new InvalidOperationException("This propagator was built for scoring; build it with forTraining to back-propagate.");
+        int k = e.Frequencies, m = e.Size, width = e.OutputWidth;
+        Span<float> inputDelta = _embeddedDelta.AsSpan(0, rows * width);
+        MatrixMultiply.Multiply(_deltas[0].AsSpan(0, rows * _layout.OutputWidth(0)), false, _layout.Weights(parameters, 0), true,
+            inputDelta, rows, width, _layout.OutputWidth(0), accumulate: false, _threads);
+
+        ReadOnlySpan<float> p = _layout.EmbeddingParameters(parameters);
+        Span<float> g = _layout.EmbeddingParameters(gradient);
+        if (!accumulate)
+            g.Clear();
+        var (frequencies, phases, weights, biases) = e.Offsets;
+        for (int i = 0; i < e.EmbeddedFeatures.Length; i++)
+        {
+            int angleStart = i * BatchCapacity * k;
+            PeriodicEmbeddingKernels.Backward(Input, e.InputCount, e.EmbeddedFeatures[i], rows, p.Slice(weights + i * k * m, k * m),
+                _angles.AsSpan(angleStart, rows * k), _cosines.AsSpan(angleStart, rows * k), _sines, inputDelta, width, i * (m + 1),
+                g.Slice(frequencies + i * k, k), g.Slice(phases + i * k, k), g.Slice(weights + i * k * m, k * m), g.Slice(biases + i * m, m));
+        }
+    }
+
     private ReadOnlySpan<float> LayerInput(int layer, int rows)
     {
         if (layer == 0)
-            return Input.AsSpan(0, rows * _layout.InputCount);
+            return _embedding is null ? Input.AsSpan(0, rows * _layout.InputCount) : _embedded.AsSpan(0, rows * _embedding.OutputWidth);
         int length = rows * _layout.InputWidth(layer);
         return _dropoutApplied ? _droppedOutputs[layer - 1].AsSpan(0, length) : _activations[layer - 1].AsSpan(0, length);
     }

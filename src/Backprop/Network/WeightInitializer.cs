@@ -1,9 +1,10 @@
 namespace Backprop;
 
-/// <summary>Draws initial weights; biases start at zero.</summary>
+/// <summary>Draws initial weights; biases start at zero. A periodic embedding's parameters are drawn after the layers'.</summary>
 internal static class WeightInitializer
 {
-    public static void Initialize(NetworkLayout layout, Span<float> parameters, WeightInitialization scheme, SeededRandom random)
+    public static void Initialize(NetworkLayout layout, Span<float> parameters, WeightInitialization scheme, SeededRandom random,
+        float frequencyScale = 0f)
     {
         parameters.Clear();
         for (int l = 0; l < layout.LayerCount; l++)
@@ -24,6 +25,22 @@ internal static class WeightInitializer
                 default: throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown weight initialisation.");
             }
         }
+        if (layout.Embedding is { } embedding)
+            InitializeEmbedding(embedding, layout.EmbeddingParameters(parameters), frequencyScale, random);
+    }
+
+    /// <summary>
+    /// Frequencies normal with deviation <paramref name="frequencyScale"/>, phases uniform in [−π, π], the output weights
+    /// and biases uniform in ±1/√k: RealMLP's initialisation of its periodic embeddings.
+    /// </summary>
+    private static void InitializeEmbedding(EmbeddingLayout embedding, Span<float> parameters, float frequencyScale, SeededRandom random)
+    {
+        if (!(frequencyScale > 0f))
+            throw new ArgumentOutOfRangeException(nameof(frequencyScale), frequencyScale, "A periodic embedding needs a positive frequency scale.");
+        var (frequencies, phases, weights, _) = embedding.Offsets;
+        FillNormal(parameters[frequencies..phases], frequencyScale, random);
+        FillUniform(parameters[phases..weights], Math.PI, random);
+        FillUniform(parameters[weights..], 1 / Math.Sqrt(embedding.Frequencies), random);
     }
 
     private static void FillUniform(Span<float> values, double limit, SeededRandom random)

@@ -8,10 +8,16 @@ namespace Backprop;
 /// SHA-256. The payload holds the architecture, parameters, output transform, label scaling, history and training
 /// state, little-endian. A reader refuses a newer version, and names truncation and corruption as such.
 /// </summary>
+/// <remarks>
+/// Version 2 added the periodic embedding after the activations. A model without one is written as version 1, so the
+/// releases before it still read every model they could express.
+/// </remarks>
 internal static class ModelSerializer
 {
-    /// <summary>The version this code writes and the newest it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The newest version this code writes and reads.</summary>
+    public const int FormatVersion = 2;
+
+    private const int FirstVersionWithEmbedding = 2;
 
     private static ReadOnlySpan<byte> Magic => "BPROPMLP"u8;
 
@@ -24,7 +30,7 @@ internal static class ModelSerializer
         byte[] body = payload.ToArray();
         using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         output.Write(Magic);
-        output.Write(FormatVersion);
+        output.Write(model.Layout.Embedding is null ? 1 : FirstVersionWithEmbedding);
         output.Write((long)body.Length);
         output.Write(body);
         output.Write(SHA256.HashData(body));
@@ -57,7 +63,7 @@ internal static class ModelSerializer
         using var payload = new BinaryReader(new MemoryStream(body), Encoding.UTF8);
         try
         {
-            return ReadPayload(payload);
+            return ReadPayload(payload, version);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or OverflowException)
         {
@@ -76,6 +82,14 @@ internal static class ModelSerializer
         {
             w.Write((int)activation.Kind);
             w.Write(activation.NegativeSlope);
+        }
+        if (layout.Embedding is { } embedding)
+        {
+            w.Write(embedding.Frequencies);
+            w.Write(embedding.Size);
+            w.Write(embedding.EmbeddedFeatures.Length);
+            foreach (int feature in embedding.EmbeddedFeatures)
+                w.Write(feature);
         }
         w.Write((int)model.OutputTransform);
         w.Write(model.LabelScaling.HasValue);
@@ -113,7 +127,7 @@ internal static class ModelSerializer
         w.Write(state.Schedule.EpochsWithoutImprovement);
     }
 
-    private static MultilayerPerceptron ReadPayload(BinaryReader r)
+    private static MultilayerPerceptron ReadPayload(BinaryReader r, int version)
     {
         int inputs = r.ReadInt32();
         int layers = r.ReadInt32();
@@ -129,12 +143,13 @@ internal static class ModelSerializer
             float slope = r.ReadSingle();
             activations[l] = Activation.FromKind(kind, kind == ActivationKind.LeakyReLU ? slope : 0.01f);
         }
+        EmbeddingLayout? embedding = version >= FirstVersionWithEmbedding ? ReadEmbedding(r, inputs) : null;
         var transform = (OutputTransform)r.ReadInt32();
         if (!Enum.IsDefined(transform))
             throw new InvalidDataException($"unknown output transform {(int)transform}: the file is corrupt.");
         bool scaled = r.ReadBoolean();
         double offset = r.ReadDouble(), scale = r.ReadDouble();
-        var layout = new NetworkLayout(inputs, widths, activations);
+        var layout = new NetworkLayout(inputs, widths, activations, embedding);
         float[] parameters = ReadFloats(r);
 
         string metricName = r.ReadString();
@@ -167,6 +182,17 @@ internal static class ModelSerializer
             throw new InvalidDataException("the model has unexpected data after its end: the file is corrupt.");
 
         return new MultilayerPerceptron(layout, parameters, transform, scaled ? new LabelScaling(offset, scale) : null, history, state);
+    }
+
+    private static EmbeddingLayout ReadEmbedding(BinaryReader r, int inputs)
+    {
+        int frequencies = r.ReadInt32(), size = r.ReadInt32(), count = r.ReadInt32();
+        if (count < 1 || count > inputs)
+            throw new InvalidDataException($"the model claims {count} embedded features of {inputs}: the file is corrupt.");
+        var features = new int[count];
+        for (int i = 0; i < count; i++)
+            features[i] = r.ReadInt32();
+        return new EmbeddingLayout(inputs, features, frequencies, size);
     }
 
     private static void WriteFloats(BinaryWriter w, ReadOnlySpan<float> values)

@@ -14,6 +14,12 @@ public sealed class MlpTrainerOptions
     /// </summary>
     public IReadOnlyList<int> HiddenLayers { get; set; } = BackpropDefaults.RegressionHiddenLayers;
 
+    /// <summary>
+    /// A learned embedding of the numeric features before the first layer (see <see cref="PeriodicEmbedding"/>); default
+    /// (<see langword="null"/>) none: the first layer takes the features as given.
+    /// </summary>
+    public PeriodicEmbedding? NumericEmbedding { get; set; }
+
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
     public Activation Activation { get; set; } = Activation.FromKind(BackpropDefaults.Activation);
 
@@ -162,6 +168,7 @@ public sealed class MlpTrainerOptions
             if (HiddenLayers[i] < 1)
                 throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers[i],
                     $"HiddenLayers[{i}] is {HiddenLayers[i]}; every hidden layer needs at least one unit.");
+        NumericEmbedding?.Validate(nameof(NumericEmbedding));
         if (Loss is null)
             throw new ArgumentNullException(nameof(Loss), "Choose a loss, for example LossFunction.SquaredError.");
         if (Optimizer is null)

@@ -41,7 +41,7 @@ internal sealed class TrainingRun
         RequireSeveralClasses(training.Labels);
 
         _layout = new NetworkLayout(training.FeatureCount, [.. options.HiddenLayers, _loss.OutputWidth(classCount)],
-            Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray());
+            Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray(), Embedding(options, training, initialModel));
         if (initialModel is not null)
             CheckWarmStart(initialModel);
 
@@ -66,7 +66,8 @@ internal sealed class TrainingRun
         if (_initial is not null)
             _initial.Parameters.CopyTo(parameters);
         else
-            WeightInitializer.Initialize(_layout, parameters, _options.WeightInitialization, SeededRandom.ForStream(_options.Seed, RandomStream.Initialization));
+            WeightInitializer.Initialize(_layout, parameters, _options.WeightInitialization,
+                SeededRandom.ForStream(_options.Seed, RandomStream.Initialization), _options.NumericEmbedding?.FrequencyScale ?? 0f);
 
         bool continueOptimizer = previous is not null && previous.OptimizerName == _optimizer.Name
             && _optimizer.CanContinue(previous.OptimizerBuffers, parameterCount);
@@ -130,6 +131,19 @@ internal sealed class TrainingRun
         var state = new TrainingState(_optimizer.Name, progress.Steps, epochOffset + epochsRun, progress.Buffers, schedule);
         return new MultilayerPerceptron(_layout, parameters, _loss.OutputTransform, _rows.LabelScaling,
             new TrainingHistory(history, _metricName, earlyStopping?.BestEpoch, stopReason), state);
+    }
+
+    /// <summary>
+    /// The embedding the options ask for: of the features with more than two values on the training rows (a warm start
+    /// keeps the initial model's), or none when no feature has more than two.
+    /// </summary>
+    private static EmbeddingLayout? Embedding(MlpTrainerOptions options, TrainingData training, MultilayerPerceptron? initialModel)
+    {
+        if (options.NumericEmbedding is not { } periodic)
+            return null;
+        int[] features = initialModel?.Layout.Embedding?.EmbeddedFeatures
+            ?? EmbeddingLayout.ManyValuedFeatures(training.Features, training.FeatureCount);
+        return features.Length == 0 ? null : new EmbeddingLayout(training.FeatureCount, features, periodic.Frequencies, periodic.Size);
     }
 
     private int ClassCount(TrainingData training, TrainingData? validation)
