@@ -25,7 +25,7 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
 
     /// <summary>
     /// A learned periodic embedding of the numeric features before the first layer (<see cref="PeriodicEmbedding"/>:
-    /// each feature with more than two values becomes learned cosines of it, mapped to a few values, beside the value
+    /// each numeric feature — more than two values, none in more than half of the rows — becomes learned cosines of it, mapped to a few values, beside the value
     /// itself); default <see langword="null"/>, none. Exported to ONNX.
     /// </summary>
     public PeriodicEmbedding? NumericEmbedding;

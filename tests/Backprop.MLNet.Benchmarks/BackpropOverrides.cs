@@ -7,13 +7,14 @@ namespace Backprop.MLNet.Benchmarks;
 /// A Backprop configuration named on the command line, as changes to the task's defaults:
 /// <c>hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5;scaling=robust</c>, and, beyond
 /// what a comparison's configuration holds, <c>epochs=256;patience=60;schedule=coslog4;refit=true;smoothing=0.1</c>
-/// (smoothing: multiclass only) and <c>embedding=0.1</c> (a <see cref="PeriodicEmbedding"/> with that frequency scale).
+/// (smoothing: multiclass only), <c>embedding=0.1</c> (a <see cref="PeriodicEmbedding"/> with that frequency scale) and
+/// <c>holdout=0.1</c> (the <c>ValidationFraction</c>).
 /// </summary>
 internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string, string> Values)
 {
     // The keys of the comparison's BackpropConfiguration, then those set on the trainer's options directly.
     private static readonly string[] ConfigurationKeys = ["hidden", "lr", "batch", "l2", "dropout", "activation", "models", "scaling"];
-    private static readonly string[] OptionKeys = ["epochs", "patience", "schedule", "refit", "smoothing", "embedding"];
+    private static readonly string[] OptionKeys = ["epochs", "patience", "schedule", "refit", "smoothing", "embedding", "holdout"];
 
     public static BackpropOverrides Parse(string text)
     {
@@ -74,6 +75,7 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
                 case "patience": options.EarlyStoppingPatience = Parse<int>(key, value); break;
                 case "schedule": options.LearningRateSchedule = Schedule(key, value); break;
                 case "refit": options.RefitOnAllRows = Parse<bool>(key, value); break;
+                case "holdout": options.ValidationFraction = Parse<float>(key, value); break;
                 case "embedding": options.NumericEmbedding = new PeriodicEmbedding { FrequencyScale = Parse<float>(key, value) }; break;
                 default:
                     if (options is BackpropMulticlassTrainer.Options multiclass)

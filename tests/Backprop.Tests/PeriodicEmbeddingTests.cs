@@ -45,17 +45,20 @@ public class PeriodicEmbeddingTests
     }
 
     [Fact]
-    public void Only_features_with_more_than_two_values_are_embedded()
+    public void Only_features_with_more_than_two_values_none_in_most_rows_are_embedded()
     {
-        // Columns: constant, two-valued (a one-hot indicator), three-valued, continuous.
+        // Columns: constant, two-valued (a one-hot indicator), three-valued, continuous, mostly zero (three values, 0 in 4
+        // of the 6 rows), one value in exactly half of the rows.
         float[] rows =
         [
-            1, 0, 0, 0.1f,
-            1, 1, 2, 0.2f,
-            1, 0, 1, 0.3f,
-            1, 1, 2, 0.4f,
+            1, 0, 0, 0.1f, 0, 5,
+            1, 1, 2, 0.2f, 0, 5,
+            1, 0, 1, 0.3f, 2, 1,
+            1, 1, 2, 0.4f, 0, 2,
+            1, 1, 0, 0.5f, 1, 3,
+            1, 1, 1, 0.6f, 0, 5,
         ];
-        Assert.Equal([2, 3], EmbeddingLayout.ManyValuedFeatures(rows, 4));
+        Assert.Equal([2, 3, 5], EmbeddingLayout.ManyValuedFeatures(rows, 6));
 
         var trained = Train(new TrainingData([0, 1, 1, 0, 0, 1, 1, 1], 2, [1, 2, 3, 4]), new MlpTrainerOptions
         {

@@ -66,29 +66,30 @@ internal sealed class EmbeddingLayout
         => (0, FrequencyCount, 2 * FrequencyCount, 2 * FrequencyCount + FrequencyCount * Size);
 
     /// <summary>
-    /// The inputs worth embedding: those with more than two distinct values in the rows given (row-major, rows ×
-    /// <paramref name="inputCount"/>). A flag or a one-hot indicator gains nothing from a periodic map of its two values.
+    /// The inputs worth embedding, of the rows given (row-major, rows × <paramref name="inputCount"/>): those with more
+    /// than two distinct values, none of which fills more than half of the rows. A flag or a one-hot indicator gains
+    /// nothing from a periodic map of its two values, and a feature that is mostly one value (an n-gram count of a short
+    /// text, a pixel of an image's background) costs as much to embed as any other and gained less in the measurements.
     /// </summary>
     public static int[] ManyValuedFeatures(ReadOnlySpan<float> features, int inputCount)
     {
         var result = new List<int>();
         int rows = features.Length / inputCount;
+        var column = new float[rows];
         for (int f = 0; f < inputCount; f++)
         {
-            float first = features[f], second = first;
+            for (int r = 0; r < rows; r++)
+                column[r] = features[r * inputCount + f];
+            Array.Sort(column);
+            int distinct = 1, longestRun = 1, run = 1;
             for (int r = 1; r < rows; r++)
             {
-                float v = features[r * inputCount + f];
-                if (v == first || v == second)
-                    continue;
-                if (first == second)
-                {
-                    second = v;
-                    continue;
-                }
-                result.Add(f);
-                break;
+                run = column[r] == column[r - 1] ? run + 1 : 1;
+                distinct += run == 1 ? 1 : 0;
+                longestRun = Math.Max(longestRun, run);
             }
+            if (distinct > 2 && 2 * longestRun <= rows)
+                result.Add(f);
         }
         return [.. result];
     }

@@ -2,10 +2,11 @@ namespace Backprop;
 
 /// <summary>
 /// Periodic embeddings of the numeric features (Gorishniy et al. 2022; the "PBLD" form of RealMLP, Holzmüller et al.
-/// 2024): before the first dense layer, every feature with more than two distinct values on the training rows becomes
-/// <see cref="Size"/> learned values y = W·cos(2π·f·x + φ) + b, with <see cref="Frequencies"/> learned frequencies f and
-/// phases φ, followed by the value x itself. Features with one or two values (flags, one-hot indicators) go to the first
-/// layer unchanged. The network can then fit sharp or periodic responses to one feature that a ReLU network of
+/// 2024): before the first dense layer, every numeric feature — more than two distinct values on the training rows, none
+/// of them in more than half of the rows — becomes <see cref="Size"/> learned values y = W·cos(2π·f·x + φ) + b, with
+/// <see cref="Frequencies"/> learned frequencies f and phases φ, followed by the value x itself. The other features
+/// (flags, one-hot indicators, features that are mostly one value such as n-gram counts) go to the first layer
+/// unchanged. The network can then fit sharp or periodic responses to one feature that a ReLU network of
 /// scaled inputs approximates only with many units.
 /// </summary>
 /// <remarks>

@@ -22,7 +22,7 @@ public sealed class PeriodicEmbeddingLayer
         Biases = parameters[biases..];
     }
 
-    /// <summary>The inputs embedded, in increasing order: those with more than two values on the training rows.</summary>
+    /// <summary>The inputs embedded, in increasing order: those with more than two values on the training rows, none in more than half of them.</summary>
     public IReadOnlyList<int> EmbeddedFeatures { get; }
 
     /// <summary>The inputs the first layer takes unchanged, in increasing order.</summary>

@@ -134,8 +134,8 @@ internal sealed class TrainingRun
     }
 
     /// <summary>
-    /// The embedding the options ask for: of the features with more than two values on the training rows (a warm start
-    /// keeps the initial model's), or none when no feature has more than two.
+    /// The embedding the options ask for: of the numeric features of the training rows
+    /// (<see cref="EmbeddingLayout.ManyValuedFeatures"/>; a warm start keeps the initial model's), or none when there are none.
     /// </summary>
     private static EmbeddingLayout? Embedding(MlpTrainerOptions options, TrainingData training, MultilayerPerceptron? initialModel)
     {
