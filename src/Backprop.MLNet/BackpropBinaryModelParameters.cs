@@ -23,6 +23,7 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
     private const string RegistrationName = "BackpropBinaryPredictor";
 
     private const uint VersionWithEnsemble = 0x00010002;
+    private const uint VersionWithChecksum = 0x00010003;
 
     internal BackpropBinaryModelParameters(IHostEnvironment env, MlpEnsemble ensemble, FeatureStandardization? standardization)
         : base(env, RegistrationName, ensemble, standardization)
@@ -31,7 +32,12 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
     }
 
     private BackpropBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, hasScalingKindAndEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
+        : base(env, RegistrationName, ctx, ctx.Header.ModelVerWritten switch
+        {
+            >= VersionWithChecksum => SavedLayout.Checked,
+            >= VersionWithEnsemble => SavedLayout.WithScalingKindAndEnsemble,
+            _ => SavedLayout.Initial,
+        })
     {
         CheckShape(Network);
     }
@@ -54,8 +60,9 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BPROPBIN",
         // verWrittenCur: 0x00010001, // Initial
-        verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
-        verReadableCur: VersionWithEnsemble,
+        // verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
+        verWrittenCur: VersionWithChecksum, // Everything in one block under a SHA-256
+        verReadableCur: VersionWithChecksum,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropBinaryModelParameters).Assembly.FullName);

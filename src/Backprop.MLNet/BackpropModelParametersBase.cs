@@ -27,40 +27,77 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
     /// <param name="env">The host environment.</param>
     /// <param name="name">The registration name.</param>
     /// <param name="ctx">The model being loaded.</param>
-    /// <param name="hasScalingKindAndEnsemble">
-    /// Whether the file was written by a version that stores the feature scaling's kind and the ensemble's further networks.
-    /// </param>
-    private protected BackpropModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx, bool hasScalingKindAndEnsemble)
+    /// <param name="layout">The layout the file was written in, from its version.</param>
+    private protected BackpropModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx, SavedLayout layout)
         : base(env, name, ctx)
     {
-        // *** Binary format ***
-        // byte[]: the engine's model file (MultilayerPerceptron.Save) of the first network, length-prefixed; it
-        //         carries its own format version and SHA-256 checksum.
-        // bool:   whether the features are scaled
-        // (if so) float[] centres, float[] scales, length-prefixed;
-        //         (from the task's ensemble version) bool: whether the scaled values are smoothly clipped
-        // (from the task's ensemble version) int: the number of further networks; each as the first, length-prefixed
+        // *** Binary format (Checked) ***
+        // long:     the payload's length; byte[32]: its SHA-256; then the payload:
+        //   int:    the number of networks; each the engine's model file (MultilayerPerceptron.Save), length-prefixed
+        //   byte:   whether the features are scaled; (if so) float[] centres, float[] scales, length-prefixed; byte: smooth clip
+        //   byte:   whether task data follows; (if so) string: the task's data (the multiclass label column's name)
+        // Earlier layouts: the first network, the scaling (its flag from WithScalingKindAndEnsemble), then the further
+        // networks' count and the networks, outside any checksum; they are read with the same bounded readers.
         try
         {
-            var members = new List<MultilayerPerceptron> { ReadNetwork(ctx.Reader) };
-            if (ctx.Reader.ReadBoolByte())
-                Standardization = FeatureStandardization.Load(ctx.Reader, members[0].InputCount, hasScalingKindAndEnsemble);
-            int further = hasScalingKindAndEnsemble ? ctx.Reader.ReadInt32() : 0;
-            if (further < 0 || further > MaxFurtherNetworks)
-                throw new InvalidDataException($"the ensemble size {further + 1} is out of range.");
-            for (int m = 0; m < further; m++)
-                members.Add(ReadNetwork(ctx.Reader));
-            Ensemble = new MlpEnsemble(members);
+            if (layout == SavedLayout.Checked)
+            {
+                using BinaryReader payload = CheckedModelBlock.Read(ctx.Reader);
+                (Ensemble, Standardization) = ReadNetworksAndScaling(payload, SavedLayout.Checked);
+                TaskData = CheckedModelBlock.ReadOrDamaged(payload.ReadByte) switch
+                {
+                    0 => null,
+                    1 => CheckedModelBlock.ReadOrDamaged(payload.ReadString),
+                    var flag => throw new InvalidDataException($"its task-data flag is {flag}."),
+                };
+                if (payload.BaseStream.Position != payload.BaseStream.Length)
+                    throw new InvalidDataException("it has unexpected data after its end.");
+            }
+            else
+            {
+                (Ensemble, Standardization) = ReadNetworksAndScaling(ctx.Reader, layout);
+            }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"The Backprop network inside this ML.NET model is damaged or unreadable: {e.Message}", e);
+            throw new InvalidDataException($"The Backprop model inside this ML.NET model is damaged: {e.Message}", e);
         }
         InputType = new VectorDataViewType(NumberDataViewType.Single, Ensemble.InputCount);
     }
 
+    private static (MlpEnsemble, FeatureStandardization?) ReadNetworksAndScaling(BinaryReader reader, SavedLayout layout)
+    {
+        int count = layout == SavedLayout.Checked ? CheckedModelBlock.ReadOrDamaged(reader.ReadInt32) : 1;
+        if (count < 1 || count > MaxNetworks)
+            throw new InvalidDataException($"its ensemble size {count} is out of range.");
+        var members = new List<MultilayerPerceptron>();
+        for (int m = 0; m < count; m++)
+            members.Add(ReadNetwork(reader));
+        FeatureStandardization? standardization = CheckedModelBlock.ReadOrDamaged(reader.ReadByte) switch
+        {
+            0 => null,
+            1 => FeatureStandardization.Load(reader, members[0].InputCount, hasKind: layout != SavedLayout.Initial),
+            var flag => throw new InvalidDataException($"its feature-scaling flag is {flag}."),
+        };
+        if (layout == SavedLayout.WithScalingKindAndEnsemble)
+        {
+            int further = CheckedModelBlock.ReadOrDamaged(reader.ReadInt32);
+            if (further < 0 || further >= MaxNetworks)
+                throw new InvalidDataException($"its ensemble size {further + 1} is out of range.");
+            for (int m = 0; m < further; m++)
+                members.Add(ReadNetwork(reader));
+        }
+        return (new MlpEnsemble(members), standardization);
+    }
+
+    /// <summary>The task data a model saved in the <see cref="SavedLayout.Checked"/> layout carried, or <see langword="null"/>.</summary>
+    private protected string? TaskData { get; }
+
+    /// <summary>What a task keeps in the checked block beside the networks (the multiclass label column); default none.</summary>
+    private protected virtual string? TaskDataToSave => null;
+
     // More networks than any ensemble would hold means a damaged count.
-    private const int MaxFurtherNetworks = 9_999;
+    private const int MaxNetworks = 10_000;
 
     /// <summary>The first of <see cref="Networks"/>: the only one unless the trainer's <c>NumberOfModels</c> was above 1.</summary>
     public MultilayerPerceptron Network => Ensemble.Members[0];
@@ -135,23 +172,26 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
     {
         base.SaveCore(ctx);
         ctx.SetVersionInfo(ModelVersion);
-        WriteNetwork(ctx.Writer, Networks[0]);
-        ctx.Writer.WriteBoolByte(Standardization is not null);
-        Standardization?.Save(ctx.Writer);
-        ctx.Writer.Write(Networks.Count - 1);
-        foreach (var network in Networks.Skip(1))
-            WriteNetwork(ctx.Writer, network);
-    }
-
-    private static void WriteNetwork(BinaryWriter writer, MultilayerPerceptron network)
-    {
-        using var buffer = new MemoryStream();
-        network.Save(buffer);
-        writer.WriteByteArray(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        CheckedModelBlock.Write(ctx.Writer, writer =>
+        {
+            writer.Write(Networks.Count);
+            foreach (var network in Networks)
+            {
+                using var buffer = new MemoryStream();
+                network.Save(buffer);
+                writer.WriteByteArray(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            }
+            writer.WriteBoolByte(Standardization is not null);
+            Standardization?.Save(writer);
+            string? taskData = TaskDataToSave;
+            writer.WriteBoolByte(taskData is not null);
+            if (taskData is not null)
+                writer.Write(taskData);
+        });
     }
 
     private static MultilayerPerceptron ReadNetwork(BinaryReader reader)
-        => MultilayerPerceptron.Load(new MemoryStream(reader.ReadByteArray(), writable: false));
+        => MultilayerPerceptron.Load(new MemoryStream(CheckedModelBlock.ByteArray(reader), writable: false));
 
     /// <summary>
     /// Copies a feature vector, dense or sparse, into <paramref name="scratch"/> and standardises it as in

@@ -23,6 +23,7 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
     private const string RegistrationName = "BackpropMulticlassPredictor";
     private const uint VersionWithLabelColumn = 0x00010002;
     private const uint VersionWithEnsemble = 0x00010003;
+    private const uint VersionWithChecksum = 0x00010004;
 
     private readonly VectorDataViewType _outputType;
     private ISchemaBindableMapper? _scorerBinding;
@@ -37,13 +38,23 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
     }
 
     private BackpropMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, hasScalingKindAndEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
+        : base(env, RegistrationName, ctx, ctx.Header.ModelVerWritten switch
+        {
+            >= VersionWithChecksum => SavedLayout.Checked,
+            >= VersionWithEnsemble => SavedLayout.WithScalingKindAndEnsemble,
+            _ => SavedLayout.Initial,
+        })
     {
-        // *** Binary format, after the base's ***
-        // int: the training label column's name, an id in the string table (from version 0x00010002)
+        // The training label column's name is the base's task data; versions 0x00010002 and 0x00010003 kept it after the
+        // base's block, as an id in the string table.
         CheckShape(Network);
         _outputType = new VectorDataViewType(NumberDataViewType.Single, Network.OutputCount);
-        LabelColumn = ctx.Header.ModelVerWritten >= VersionWithLabelColumn ? ctx.LoadStringOrNull() : null;
+        LabelColumn = ctx.Header.ModelVerWritten switch
+        {
+            >= VersionWithChecksum => TaskData,
+            >= VersionWithLabelColumn => ctx.LoadStringOrNull(),
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -72,20 +83,16 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
         modelSignature: "BPROPMCL",
         // verWrittenCur: 0x00010001, // Initial
         // verWrittenCur: VersionWithLabelColumn, // The training label column's name
-        verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
-        verReadableCur: VersionWithEnsemble,
+        // verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
+        verWrittenCur: VersionWithChecksum, // Everything in one block under a SHA-256, the label column's name included
+        verReadableCur: VersionWithChecksum,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropMulticlassModelParameters).Assembly.FullName);
 
     private protected override VersionInfo ModelVersion => GetVersionInfo();
 
-    /// <inheritdoc/>
-    protected override void SaveCore(ModelSaveContext ctx)
-    {
-        base.SaveCore(ctx);
-        ctx.SaveStringOrNull(LabelColumn);
-    }
+    private protected override string? TaskDataToSave => LabelColumn;
 
     // ML.NET binds a scorer to the model through ISchemaBindableMapper, again for each data view it transforms. Binding
     // through the model (rather than ML.NET's wrapper alone) lets it refuse data whose label keys do not match its

@@ -22,6 +22,7 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     private const string RegistrationName = "BackpropRegressionPredictor";
 
     private const uint VersionWithEnsemble = 0x00010002;
+    private const uint VersionWithChecksum = 0x00010003;
 
     internal BackpropRegressionModelParameters(IHostEnvironment env, MlpEnsemble ensemble, FeatureStandardization? standardization)
         : base(env, RegistrationName, ensemble, standardization)
@@ -30,7 +31,12 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     }
 
     private BackpropRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, hasScalingKindAndEnsemble: ctx.Header.ModelVerWritten >= VersionWithEnsemble)
+        : base(env, RegistrationName, ctx, ctx.Header.ModelVerWritten switch
+        {
+            >= VersionWithChecksum => SavedLayout.Checked,
+            >= VersionWithEnsemble => SavedLayout.WithScalingKindAndEnsemble,
+            _ => SavedLayout.Initial,
+        })
     {
         CheckShape(Network);
     }
@@ -51,8 +57,9 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BPROPREG",
         // verWrittenCur: 0x00010001, // Initial
-        verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
-        verReadableCur: VersionWithEnsemble,
+        // verWrittenCur: VersionWithEnsemble, // The feature scaling's kind, the ensemble's further networks
+        verWrittenCur: VersionWithChecksum, // Everything in one block under a SHA-256
+        verReadableCur: VersionWithChecksum,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(BackpropRegressionModelParameters).Assembly.FullName);

@@ -145,12 +145,12 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         }
 
         using var channel = Host.Start("Training");
-        var training = DataViewReader.Read(context.TrainingSet, LabelGetter, "training data");
+        var training = DataViewReader.Read(context.TrainingSet, LabelGetter, "training data", Host.CheckAlive);
         TrainingData? validation = null;
         if (context.ValidationSet is { } validationSet)
         {
             CheckValidationSchema(context.TrainingSet.Schema, validationSet.Schema);
-            validation = DataViewReader.Read(validationSet, LabelGetter, "validation data");
+            validation = DataViewReader.Read(validationSet, LabelGetter, "validation data", Host.CheckAlive);
         }
         if (initial is not null && initial.FeatureCount != training.FeatureCount)
             throw Host.Except(

@@ -2,9 +2,9 @@ using System.CommandLine;
 using Backprop.MLNet.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `suite`, `throughput`, `time-to-quality` and `generate-w1` are commands of their own; anything else goes to
-// BenchmarkDotNet's switcher (for example `--filter *Gemm*`).
-string[] commands = ["suite", "throughput", "generate-w1", "time-to-quality"];
+// `suite`, `throughput`, `time-to-quality`, `training-memory` and `generate-w1` are commands of their own; anything
+// else goes to BenchmarkDotNet's switcher (for example `--filter *Gemm*`).
+string[] commands = ["suite", "throughput", "generate-w1", "time-to-quality", "training-memory"];
 if (args.Length == 0 || !commands.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
@@ -73,5 +73,17 @@ suite.SetAction(result => SuiteCommand.Run(new SuiteCommand.Settings(result.GetV
     result.GetValue(foldsOnly), result.GetValue(backpropOnly)),
     Console.Out));
 
-var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands") { suite, throughput, timeToQuality, generate };
+var memoryRows = new Option<int>("--rows") { Description = "Rows to generate", DefaultValueFactory = _ => 2_000_000 };
+var memoryFeatures = new Option<int>("--features") { Description = "Float features per row", DefaultValueFactory = _ => 32 };
+var trainingMemory = new Command("training-memory", "Peak memory of a one-epoch fit on a lazily generated IDataView, as a multiple of its floats")
+{
+    memoryRows, memoryFeatures,
+};
+trainingMemory.SetAction(result => TrainingMemoryCommand.Run(
+    new TrainingMemoryCommand.Settings(result.GetValue(memoryRows), result.GetValue(memoryFeatures)), Console.Out));
+
+var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands")
+{
+    suite, throughput, timeToQuality, trainingMemory, generate,
+};
 return root.Parse(args).Invoke();

@@ -92,6 +92,20 @@ public sealed partial class BenchmarkCommandTests : IDisposable
         Assert.Contains("--task", task.Message);
     }
 
+    [Fact]
+    public void Training_memory_fits_on_generated_rows_and_reports_the_data_size_and_the_peak()
+    {
+        var output = new StringWriter();
+
+        int exit = TrainingMemoryCommand.Run(new TrainingMemoryCommand.Settings(Rows: 65_536, Features: 8), output);
+
+        Assert.Equal(0, exit);
+        string result = output.ToString().Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        Assert.Contains("rows=65536 features=8 data_mb=2 ", result);
+        Assert.Matches(@"peak_above_start_mb=-?\d+ ratio=-?\d+\.\d\d", result);
+        Assert.Throws<ArgumentException>(() => TrainingMemoryCommand.Run(new TrainingMemoryCommand.Settings(0, 8), TextWriter.Null));
+    }
+
     private string WriteCsv(string name, int rows, int seed)
     {
         var (x, y) = W1Data.Generate(rows, seed);

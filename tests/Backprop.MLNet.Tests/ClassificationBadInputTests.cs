@@ -119,7 +119,9 @@ public class ClassificationBadInputTests
         var error = Assert.ThrowsAny<Exception>(() => MulticlassTrainer(ml).Fit(data));
 
         Assert.Contains("'Label'", error.Message);
+        Assert.Contains("missing keys", error.Message);
         Assert.Contains("3 of 30 rows", error.Message);
+        Assert.Contains("MapValueToKey", error.Message);
         Assert.Contains("FilterRowsByMissingValues", error.Message);
     }
 

@@ -207,7 +207,7 @@ public sealed class PersistenceTests : IDisposable
         }
 
         var error = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
-        Assert.Contains("Backprop network inside this ML.NET model is damaged", AllMessages(error));
+        Assert.Contains("Backprop model inside this ML.NET model is damaged: its checksum does not match", AllMessages(error));
     }
 
     private static string AllMessages(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + AllMessages(e.InnerException);

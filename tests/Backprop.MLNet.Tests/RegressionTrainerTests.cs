@@ -262,6 +262,35 @@ public class RegressionTrainerTests
         Assert.Equal(3, epochsSeen);
     }
 
+    private sealed class Point
+    {
+        [VectorType(2)]
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    [Fact]
+    public void CancelExecution_while_the_training_data_is_read_stops_the_read()
+    {
+        var ml = new MLContext(seed: 1);
+        const int rows = 1_000_000;
+        int produced = 0;
+        IEnumerable<Point> Points()
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                if (++produced == 10_000)
+                    ml.CancelExecution();
+                yield return new Point { Features = [i % 7, i % 3], Label = i % 5 };
+            }
+        }
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            ml.Regression.Trainers.Backprop(new BackpropRegressionTrainer.Options { HiddenLayers = [2] }).Fit(ml.Data.LoadFromEnumerable(Points())));
+        Assert.True(produced < 20_000, $"{produced} of {rows} rows were produced before the cancellation was noticed");
+    }
+
     [Fact]
     public void CrossValidate_and_both_permutation_feature_importance_overloads_work()
     {

@@ -56,7 +56,17 @@ public class BadInputTests
         { "NumberOfThreads", o => o.NumberOfThreads = 0 },
         { "EarlyStoppingMetric Accuracy does not apply to regression", o => o.EarlyStoppingMetric = ValidationMetric.Accuracy },
         { "Dropout cannot be used with L-BFGS", o => { o.Optimizer = new LbfgsOptimizer(); o.Dropout = 0.2f; } },
+        { "HiddenLayers [70000, 70000] need 4,900,070,000 weights", o => o.HiddenLayers = [70_000, 70_000] },
     };
+
+    [Fact]
+    public void A_network_too_large_for_its_features_is_refused_naming_HiddenLayers()
+    {
+        var options = new MlpTrainerOptions { HiddenLayers = [1 << 30], NumberOfIterations = 1 };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MlpTrainer(options).Train(Small));
+        Assert.Equal("HiddenLayers", error.ParamName);
+        Assert.Contains("3 features and HiddenLayers [1073741824]", error.Message);
+    }
 
     [Theory]
     [MemberData(nameof(BadOptions))]

@@ -129,7 +129,7 @@ public class PeriodicEmbeddingTests
     }
 
     [Fact]
-    public void Save_and_load_give_the_same_predictions_and_a_network_without_it_keeps_the_first_format()
+    public void Save_and_load_give_the_same_predictions()
     {
         TrainingData data = SyntheticData.Regression(120, 3, seed: 4);
         var options = new MlpTrainerOptions { HiddenLayers = [8], NumericEmbedding = new PeriodicEmbedding(), NumberOfIterations = 5 };
@@ -137,7 +137,6 @@ public class PeriodicEmbeddingTests
 
         using var stream = new MemoryStream();
         network.Save(stream);
-        Assert.Equal(2, BitConverter.ToInt32(stream.ToArray(), 8));
         stream.Position = 0;
         MultilayerPerceptron loaded = MultilayerPerceptron.Load(stream);
 
@@ -147,10 +146,6 @@ public class PeriodicEmbeddingTests
         network.Predict(data.Features, before);
         loaded.Predict(data.Features, after);
         Assert.Equal(before, after);
-
-        using var plain = new MemoryStream();
-        Train(data, new MlpTrainerOptions { HiddenLayers = [8], NumberOfIterations = 2 }).Save(plain);
-        Assert.Equal(1, BitConverter.ToInt32(plain.ToArray(), 8));
     }
 
     [Fact]

@@ -32,7 +32,8 @@ public class PersistenceTests
         Assert.Equal(model.Parameters.ToArray(), loaded.Parameters.ToArray());
         Assert.Equal(model.LabelScaling, loaded.LabelScaling);
         Assert.Equal(model.Layers.Select(l => l.ToString()), loaded.Layers.Select(l => l.ToString()));
-        Assert.Equal(model.History.Epochs, loaded.History.Epochs);
+        // The file keeps no wall-clock seconds, so the same training always gives the same bytes.
+        Assert.Equal(model.History.Epochs.Select(e => e with { Seconds = 0 }), loaded.History.Epochs);
         Assert.Equal(model.History.BestEpoch, loaded.History.BestEpoch);
         Assert.Equal(model.TrainingState!.StepsCompleted, loaded.TrainingState!.StepsCompleted);
         Assert.Equal(model.TrainingState.OptimizerBuffers, loaded.TrainingState.OptimizerBuffers);
@@ -97,6 +98,37 @@ public class PersistenceTests
     }
 
     [Fact]
+    public void The_same_training_saves_the_same_bytes()
+    {
+        Assert.Equal(Bytes(Trained()), Bytes(Trained()));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_damaged_payload_length_is_named_as_truncation_without_allocating_it(bool seekable)
+    {
+        byte[] bytes = Bytes(Trained());
+        BitConverter.GetBytes((long)int.MaxValue - 40).CopyTo(bytes, 12);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => MultilayerPerceptron.Load(seekable ? new MemoryStream(bytes) : new ForwardOnlyStream(bytes)));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("truncated", error.Message);
+        Assert.True(allocated < 8 * bytes.Length + (4 << 20), $"loading a {bytes.Length}-byte file allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void A_non_finite_parameter_is_refused_even_under_a_valid_checksum()
+    {
+        MultilayerPerceptron model = Trained();
+        float[] parameters = model.Parameters.ToArray();
+        parameters[3] = float.NaN;
+        var broken = new MultilayerPerceptron(model.Layout, parameters, model.OutputTransform, model.LabelScaling, model.History, null);
+        var error = Assert.Throws<InvalidDataException>(() => MultilayerPerceptron.Load(new MemoryStream(Bytes(broken))));
+        Assert.Contains("parameter 3 is NaN", error.Message);
+    }
+
+    [Fact]
     public void A_newer_format_version_is_refused_with_advice()
     {
         byte[] bytes = Bytes(Trained());
@@ -121,5 +153,22 @@ public class PersistenceTests
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>A stream that can only be read forward, as a zip entry or a network stream is.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

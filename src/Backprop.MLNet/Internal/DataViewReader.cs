@@ -8,12 +8,23 @@ internal delegate ValueGetter<float> LabelGetterFactory(DataViewRow row, DataVie
 
 /// <summary>
 /// Copies the feature, label and weight columns of an <see cref="IDataView"/> into the engine's dense row-major
-/// arrays in one pass, refusing what the engine cannot learn from with a message that names the column, the number
-/// of rows and the fix, rather than skipping rows silently.
+/// arrays, refusing what the engine cannot learn from with a message that names the column, the number of rows and
+/// the fix, rather than skipping rows silently.
 /// </summary>
+/// <remarks>
+/// The arrays are allocated once at their final size: when the view cannot say how many rows it has, a first pass
+/// with no column active counts them, so memory peaks near the data's own size instead of a doubling buffer and its
+/// final copy. Cancellation is checked every <see cref="RowsBetweenChecks"/> rows of either pass.
+/// </remarks>
 internal static class DataViewReader
 {
-    public static TrainingData Read(RoleMappedData data, LabelGetterFactory labelGetter, string setName)
+    private const int RowsBetweenChecks = 4096;
+
+    /// <param name="data">The training or validation data with its roles.</param>
+    /// <param name="labelGetter">How the task reads its label.</param>
+    /// <param name="setName">"training data" or "validation data", for messages.</param>
+    /// <param name="checkAlive">Throws when the context has been cancelled.</param>
+    public static TrainingData Read(RoleMappedData data, LabelGetterFactory labelGetter, string setName, Action checkAlive)
     {
         var schema = data.Schema;
         var featureColumn = schema.Feature!.Value;
@@ -25,8 +36,12 @@ internal static class DataViewReader
         if (weightColumn is { } w)
             columns.Add(w);
 
-        long expectedRows = data.Data.GetRowCount() ?? 1024;
-        var features = new GrowableBuffer(checked((int)Math.Max(1, expectedRows) * featureCount));
+        long expectedRows = data.Data.GetRowCount() ?? CountRows(data.Data, checkAlive);
+        if (expectedRows * featureCount > Array.MaxLength)
+            throw new InvalidOperationException(
+                $"The {setName} has {expectedRows} rows of {featureCount} features, more than one array can hold " +
+                $"({Array.MaxLength} values); train on a sample of the rows or on fewer features.");
+        var features = new GrowableBuffer((int)Math.Max(1, expectedRows * featureCount));
         var labels = new GrowableBuffer((int)Math.Max(1, expectedRows));
         var weights = weightColumn is null ? null : new GrowableBuffer((int)Math.Max(1, expectedRows));
         var badFeatures = new BadValueCounter();
@@ -43,6 +58,8 @@ internal static class DataViewReader
             int index = 0;
             while (cursor.MoveNext())
             {
+                if (index % RowsBetweenChecks == 0)
+                    checkAlive();
                 getFeatures(ref row);
                 if (row.Length != featureCount)
                     throw new InvalidOperationException(
@@ -82,6 +99,13 @@ internal static class DataViewReader
                 $"mlContext.Transforms.ReplaceMissingValues(...) on the input columns, or drop those rows with " +
                 $"mlContext.Data.FilterRowsByMissingValues(data, ...), before the trainer.");
         }
+        if (badLabels.Rows > 0 && labelColumn.Type is KeyDataViewType)
+            throw new InvalidOperationException(
+                $"The label column '{labelColumn.Name}' of the {setName} has missing keys (key 0: a value the key's " +
+                $"dictionary does not hold, or a missing value) in {badLabels.Rows} of {labels.Count} rows (first: row " +
+                $"{badLabels.FirstRow}). Build the keys with mlContext.Transforms.Conversion.MapValueToKey(...) fitted on " +
+                $"data that holds every class, or drop those rows with mlContext.Data.FilterRowsByMissingValues(data, " +
+                $"\"{labelColumn.Name}\") before training.");
         if (badLabels.Rows > 0)
             throw new InvalidOperationException(
                 $"The label column '{labelColumn.Name}' of the {setName} has missing (NaN) or infinite values in " +
@@ -102,6 +126,19 @@ internal static class DataViewReader
             // What is left for the engine to refuse (every weight 0) is about the weight column.
             throw new InvalidOperationException($"The {setName} cannot be used: {e.Message}", e);
         }
+    }
+
+    /// <summary>Counts the rows of a view that cannot say, with no column active so nothing is computed but the rows.</summary>
+    private static long CountRows(IDataView view, Action checkAlive)
+    {
+        long count = 0;
+        using var cursor = view.GetRowCursor([]);
+        while (cursor.MoveNext())
+        {
+            if (count++ % RowsBetweenChecks == 0)
+                checkAlive();
+        }
+        return count;
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)

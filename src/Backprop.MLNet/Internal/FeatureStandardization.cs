@@ -155,14 +155,14 @@ internal sealed class FeatureStandardization
     /// <param name="reader">The model's reader.</param>
     /// <param name="width">The network's input count.</param>
     /// <param name="hasKind">Whether the file stores the smooth-clip flag (files written before robust scaling do not).</param>
+    /// <exception cref="InvalidDataException">A count, a value or the flag is not what a trained model holds.</exception>
     public static FeatureStandardization Load(BinaryReader reader, int width, bool hasKind)
     {
-        float[] means = reader.ReadFloatArray();
-        float[] scales = reader.ReadFloatArray();
-        bool smoothClip = hasKind && reader.ReadBoolByte();
-        if (means.Length != width || scales.Length != width || !means.All(float.IsFinite) ||
-            !scales.All(d => float.IsFinite(d) && d > 0f))
-            throw new InvalidDataException("The feature standardisation stored in this Backprop model is damaged.");
-        return new FeatureStandardization(means, scales, smoothClip);
+        float[] means = CheckedModelBlock.Floats(reader, width);
+        float[] scales = CheckedModelBlock.Floats(reader, width);
+        byte flag = hasKind ? CheckedModelBlock.ReadOrDamaged(reader.ReadByte) : (byte)0;
+        if (flag > 1 || !means.All(float.IsFinite) || !scales.All(d => float.IsFinite(d) && d > 0f))
+            throw new InvalidDataException("its feature standardisation holds values no trained model has.");
+        return new FeatureStandardization(means, scales, flag == 1);
     }
 }

@@ -9,15 +9,19 @@ namespace Backprop;
 /// state, little-endian. A reader refuses a newer version, and names truncation and corruption as such.
 /// </summary>
 /// <remarks>
-/// Version 2 added the periodic embedding after the activations. A model without one is written as version 1, so the
-/// releases before it still read every model they could express.
+/// Version 2 added the periodic embedding after the activations and dropped the epochs' wall-clock seconds, so the
+/// same data, options and seed give the same bytes (a loaded history's <see cref="EpochRecord.Seconds"/> are 0).
+/// Version 1 files still load. Lengths are checked against the bytes there are before anything is allocated, and
+/// values no trained model can hold (a non-finite parameter, a label scale that is not positive) are refused even
+/// under a valid checksum.
 /// </remarks>
 internal static class ModelSerializer
 {
-    /// <summary>The newest version this code writes and reads.</summary>
+    /// <summary>The version this code writes and the newest it reads.</summary>
     public const int FormatVersion = 2;
 
-    private const int FirstVersionWithEmbedding = 2;
+    /// <summary>A payload is read in pieces of this size, so a damaged length cannot make it allocate more than the file holds.</summary>
+    private const int ReadChunkBytes = 1 << 20;
 
     private static ReadOnlySpan<byte> Magic => "BPROPMLP"u8;
 
@@ -30,7 +34,7 @@ internal static class ModelSerializer
         byte[] body = payload.ToArray();
         using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         output.Write(Magic);
-        output.Write(model.Layout.Embedding is null ? 1 : FirstVersionWithEmbedding);
+        output.Write(FormatVersion);
         output.Write((long)body.Length);
         output.Write(body);
         output.Write(SHA256.HashData(body));
@@ -53,10 +57,9 @@ internal static class ModelSerializer
         long length = ReadOrTruncated(reader.ReadInt64);
         if (length < 0 || length > int.MaxValue)
             throw new InvalidDataException($"the model's payload length {length} is not valid: the file is corrupt.");
-        byte[] body = reader.ReadBytes((int)length);
-        byte[] hash = reader.ReadBytes(32);
-        if (body.Length < length || hash.Length < 32)
-            throw new InvalidDataException($"the model file is truncated: its payload should be {length} bytes plus a 32-byte checksum.");
+        byte[] body = ReadExactly(stream, length + 32, $"the model file is truncated: its payload should be {length} bytes plus a 32-byte checksum.");
+        byte[] hash = body[(int)length..];
+        body = body[..(int)length];
         if (!SHA256.HashData(body).AsSpan().SequenceEqual(hash))
             throw new InvalidDataException("the model's checksum does not match its contents: the file is corrupt.");
 
@@ -71,6 +74,27 @@ internal static class ModelSerializer
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="count"/> bytes, refusing before allocating them when a seekable stream is shorter, and
+    /// otherwise growing in pieces, so that a damaged length ends in <paramref name="truncated"/> without a huge allocation.
+    /// </summary>
+    private static byte[] ReadExactly(Stream stream, long count, string truncated)
+    {
+        if (count > int.MaxValue || stream.CanSeek && count > stream.Length - stream.Position)
+            throw new InvalidDataException(truncated);
+        using var buffer = new MemoryStream((int)Math.Min(count, ReadChunkBytes));
+        var chunk = new byte[(int)Math.Min(count, ReadChunkBytes)];
+        for (long left = count; left > 0;)
+        {
+            int read = stream.ReadAtLeast(chunk.AsSpan(0, (int)Math.Min(left, chunk.Length)), 1, throwOnEndOfStream: false);
+            if (read == 0)
+                throw new InvalidDataException(truncated);
+            buffer.Write(chunk, 0, read);
+            left -= read;
+        }
+        return buffer.ToArray();
+    }
+
     private static void WritePayload(MultilayerPerceptron model, BinaryWriter w)
     {
         NetworkLayout layout = model.Layout;
@@ -83,6 +107,7 @@ internal static class ModelSerializer
             w.Write((int)activation.Kind);
             w.Write(activation.NegativeSlope);
         }
+        w.Write(layout.Embedding is not null);
         if (layout.Embedding is { } embedding)
         {
             w.Write(embedding.Frequencies);
@@ -109,7 +134,6 @@ internal static class ModelSerializer
             w.Write(e.ValidationLoss ?? double.NaN);
             w.Write(e.ValidationMetric ?? double.NaN);
             w.Write(e.LearningRate);
-            w.Write(e.Seconds);
         }
 
         TrainingState? state = model.TrainingState;
@@ -143,25 +167,32 @@ internal static class ModelSerializer
             float slope = r.ReadSingle();
             activations[l] = Activation.FromKind(kind, kind == ActivationKind.LeakyReLU ? slope : 0.01f);
         }
-        EmbeddingLayout? embedding = version >= FirstVersionWithEmbedding ? ReadEmbedding(r, inputs) : null;
+        EmbeddingLayout? embedding = version >= 2 && r.ReadBoolean() ? ReadEmbedding(r, inputs) : null;
         var transform = (OutputTransform)r.ReadInt32();
         if (!Enum.IsDefined(transform))
             throw new InvalidDataException($"unknown output transform {(int)transform}: the file is corrupt.");
         bool scaled = r.ReadBoolean();
         double offset = r.ReadDouble(), scale = r.ReadDouble();
+        if (scaled && !(double.IsFinite(offset) && double.IsFinite(scale) && scale > 0))
+            throw new InvalidDataException($"the model's label scaling (offset {offset}, scale {scale}) is not valid: the file is corrupt.");
         var layout = new NetworkLayout(inputs, widths, activations, embedding);
         float[] parameters = ReadFloats(r);
+        int firstBad = Array.FindIndex(parameters, p => !float.IsFinite(p));
+        if (firstBad >= 0)
+            throw new InvalidDataException($"the model's parameter {firstBad} is {parameters[firstBad]}: the file is corrupt.");
 
         string metricName = r.ReadString();
         int best = r.ReadInt32();
         var stopReason = (StopReason)r.ReadInt32();
         int epochCount = r.ReadInt32();
+        if (epochCount < 0 || epochCount > (r.BaseStream.Length - r.BaseStream.Position) / 32)
+            throw new InvalidDataException($"the model claims {epochCount} epochs of history that do not fit in the file: it is corrupt.");
         var epochs = new EpochRecord[epochCount];
         for (int i = 0; i < epochCount; i++)
         {
             int epoch = r.ReadInt32();
             double trainLoss = r.ReadDouble(), validLoss = r.ReadDouble(), metric = r.ReadDouble();
-            double rate = r.ReadDouble(), seconds = r.ReadDouble();
+            double rate = r.ReadDouble(), seconds = version < 2 ? r.ReadDouble() : 0;
             epochs[i] = new EpochRecord(epoch, trainLoss, NullIfNaN(validLoss), NullIfNaN(metric), rate, seconds);
         }
         var history = new TrainingHistory(epochs, metricName, best < 0 ? null : best, stopReason);
@@ -172,7 +203,10 @@ internal static class ModelSerializer
             string optimizer = r.ReadString();
             long steps = r.ReadInt64();
             int epochsDone = r.ReadInt32();
-            var buffers = new float[r.ReadInt32()][];
+            int bufferCount = r.ReadInt32();
+            if (bufferCount < 0 || bufferCount > 16)
+                throw new InvalidDataException($"the model claims {bufferCount} optimiser buffers: the file is corrupt.");
+            var buffers = new float[bufferCount][];
             for (int i = 0; i < buffers.Length; i++)
                 buffers[i] = ReadFloats(r);
             var schedule = new ScheduleState { Scale = r.ReadDouble(), Best = r.ReadDouble(), EpochsWithoutImprovement = r.ReadInt32() };

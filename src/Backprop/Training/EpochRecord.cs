@@ -6,5 +6,5 @@ namespace Backprop;
 /// <param name="ValidationLoss">The weighted mean loss on the validation rows after the epoch, or <see langword="null"/> without validation data.</param>
 /// <param name="ValidationMetric">The validation metric named by <see cref="TrainingHistory.MetricName"/>, or <see langword="null"/> without validation data.</param>
 /// <param name="LearningRate">The learning rate used in the epoch.</param>
-/// <param name="Seconds">Wall-clock seconds spent on the epoch, validation included.</param>
+/// <param name="Seconds">Wall-clock seconds spent on the epoch, validation included; 0 in a history loaded from a file, which keeps no timings.</param>
 public sealed record EpochRecord(int Epoch, double TrainingLoss, double? ValidationLoss, double? ValidationMetric, double LearningRate, double Seconds);

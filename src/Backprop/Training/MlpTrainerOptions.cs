@@ -168,6 +168,13 @@ public sealed class MlpTrainerOptions
             if (HiddenLayers[i] < 1)
                 throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers[i],
                     $"HiddenLayers[{i}] is {HiddenLayers[i]}; every hidden layer needs at least one unit.");
+        long hiddenParameters = 0;
+        for (int i = 1; i < HiddenLayers.Count; i++)
+            hiddenParameters += ((long)HiddenLayers[i - 1] + 1) * HiddenLayers[i];
+        if (hiddenParameters > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(HiddenLayers), $"[{string.Join(", ", HiddenLayers)}]",
+                FormattableString.Invariant($"HiddenLayers [{string.Join(", ", HiddenLayers)}] need {hiddenParameters:N0} weights ") +
+                "between them, more than one network can hold (2,147,483,647); use narrower layers.");
         NumericEmbedding?.Validate(nameof(NumericEmbedding));
         if (Loss is null)
             throw new ArgumentNullException(nameof(Loss), "Choose a loss, for example LossFunction.SquaredError.");

@@ -40,8 +40,17 @@ internal sealed class TrainingRun
             _loss.ValidateTargets(validation.Labels, classCount, "validation labels");
         RequireSeveralClasses(training.Labels);
 
-        _layout = new NetworkLayout(training.FeatureCount, [.. options.HiddenLayers, _loss.OutputWidth(classCount)],
-            Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray(), Embedding(options, training, initialModel));
+        try
+        {
+            _layout = new NetworkLayout(training.FeatureCount, [.. options.HiddenLayers, _loss.OutputWidth(classCount)],
+                Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray(), Embedding(options, training, initialModel));
+        }
+        catch (OverflowException)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options.HiddenLayers), $"[{string.Join(", ", options.HiddenLayers)}]",
+                $"A network of {training.FeatureCount} features and HiddenLayers [{string.Join(", ", options.HiddenLayers)}] has " +
+                "more parameters than one network can hold (2,147,483,647); use narrower layers or fewer features.");
+        }
         if (initialModel is not null)
             CheckWarmStart(initialModel);
 
