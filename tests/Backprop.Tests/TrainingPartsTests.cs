@@ -62,7 +62,7 @@ public class TrainingPartsTests
         Assert.Same(data, given.Validation!.Data);
         Assert.Null(none.Validation);
         Assert.Null(none.LabelScaling);
-        Assert.Equal(data.Labels, none.Train.Targets);
+        Assert.Equal(data.Labels, none.Train.RowTargets);
         Assert.Null(classifier.LabelScaling);
         Assert.Equal(40, classifier.Train.Count);
     }

@@ -25,7 +25,7 @@ internal sealed class BatchBuffer(Propagator propagator)
         {
             int row = rows[i];
             Array.Copy(features, (long)row * width, Propagator.Input, (long)i * width, width);
-            _targets[i] = set.Targets[row];
+            _targets[i] = set.Target(row);
             float w = weights?[row] ?? 1f;
             _weights[i] = w;
             total += w;

@@ -1,11 +1,14 @@
 namespace Backprop;
 
-/// <summary>A subset of a data set's rows, with the targets the network is trained on (scaled when standardising).</summary>
-internal sealed class RowSet(TrainingData data, float[] targets, int[] rows)
+/// <summary>
+/// A subset of a data set's rows, with the targets the network is trained on: the labels, standardised on the fly
+/// when there is a label scaling, so no second copy of the labels is kept.
+/// </summary>
+internal sealed class RowSet(TrainingData data, LabelScaling? scaling, int[] rows)
 {
-    public TrainingData Data { get; } = data;
+    private float[]? _rowTargets, _rowWeights;
 
-    public float[] Targets { get; } = targets;
+    public TrainingData Data { get; } = data;
 
     public int[] Rows { get; } = rows;
 
@@ -13,9 +16,12 @@ internal sealed class RowSet(TrainingData data, float[] targets, int[] rows)
 
     public double TotalWeight { get; } = data.Weights is { } w ? rows.Sum(r => (double)w[r]) : rows.Length;
 
-    /// <summary>The targets of <see cref="Rows"/>, in that order.</summary>
-    public float[] RowTargets { get; } = rows.Select(r => targets[r]).ToArray();
+    /// <summary>The target of data row <paramref name="row"/>: its label, on the network's scale.</summary>
+    public float Target(int row) => scaling is { } s ? s.ToNetwork(Data.Labels[row]) : Data.Labels[row];
 
-    /// <summary>The weights of <see cref="Rows"/>, in that order, or empty when all are 1.</summary>
-    public float[] RowWeights { get; } = data.Weights is { } w ? rows.Select(r => w[r]).ToArray() : [];
+    /// <summary>The targets of <see cref="Rows"/>, in that order; made when first asked for (validation metrics).</summary>
+    public float[] RowTargets => _rowTargets ??= Rows.Select(Target).ToArray();
+
+    /// <summary>The weights of <see cref="Rows"/>, in that order, or empty when all are 1; made when first asked for.</summary>
+    public float[] RowWeights => _rowWeights ??= Data.Weights is { } w ? Rows.Select(r => w[r]).ToArray() : [];
 }

@@ -44,11 +44,10 @@ internal sealed class TrainingRows
                 ? Standardisation(training, options.Fold is null ? trainRows : AllRows(training.RowCount))
             : null;
 
-        float[] targets = Scaled(training.Labels, scaling);
-        var validationRows = validation is not null ? new RowSet(validation, Scaled(validation.Labels, scaling), AllRows(validation.RowCount))
-            : heldOutRows is not null ? new RowSet(training, targets, heldOutRows)
+        var validationRows = validation is not null ? new RowSet(validation, scaling, AllRows(validation.RowCount))
+            : heldOutRows is not null ? new RowSet(training, scaling, heldOutRows)
             : null;
-        return new TrainingRows(new RowSet(training, targets, trainRows), validationRows, scaling);
+        return new TrainingRows(new RowSet(training, scaling, trainRows), validationRows, scaling);
     }
 
     // The weighted mean and deviation of the training rows' labels (a constant label keeps its scale).
@@ -68,9 +67,6 @@ internal sealed class TrainingRows
         double deviation = Math.Sqrt(variance / weightSum);
         return new LabelScaling(mean, deviation > 0 ? deviation : 1.0);
     }
-
-    private static float[] Scaled(float[] labels, LabelScaling? scaling) =>
-        scaling is { } s ? labels.Select(s.ToNetwork).ToArray() : labels;
 
     private static int[] AllRows(int count) => Enumerable.Range(0, count).ToArray();
 }

@@ -15,18 +15,15 @@ internal static class ValidationSplit
             throw new ArgumentException(
                 $"{n} training rows cannot be split into {count} folds for an ensemble; use NumberOfModels of at most {n}, " +
                 "or pass a validation set.", nameof(MlpTrainerOptions.NumberOfModels));
-        var train = new List<int>(n);
-        var heldOut = new List<int>(n / count + 1);
+        var held = new bool[n];
         int position = 0;
         foreach (int[] group in Groups(labels, stratify))
         {
             random.Shuffle(group);
             foreach (int row in group)
-                (position++ % count == index ? heldOut : train).Add(row);
+                held[row] = position++ % count == index;
         }
-        train.Sort();
-        heldOut.Sort();
-        return ([.. train], [.. heldOut]);
+        return Partition(held);
     }
 
     /// <summary>Returns the training and held-out row indices, each in ascending order.</summary>
@@ -37,22 +34,37 @@ internal static class ValidationSplit
     public static (int[] Train, int[] HeldOut) Split(float[] labels, float fraction, bool stratify, SeededRandom random)
     {
         int n = labels.Length;
-        var train = new List<int>(n);
-        var heldOut = new List<int>();
+        var held = new bool[n];
+        int heldCount = 0;
         foreach (int[] group in Groups(labels, stratify))
         {
             random.Shuffle(group);
             int take = (int)Math.Round(group.Length * (double)fraction);
-            heldOut.AddRange(group[..take]);
-            train.AddRange(group[take..]);
+            for (int i = 0; i < take; i++)
+                held[group[i]] = true;
+            heldCount += take;
         }
-        if (heldOut.Count == 0 || train.Count == 0)
+        if (heldCount == 0 || heldCount == n)
             throw new ArgumentException(
-                $"ValidationFraction {fraction} of {n} rows leaves {(heldOut.Count == 0 ? "no validation" : "no training")} rows; " +
+                $"ValidationFraction {fraction} of {n} rows leaves {(heldCount == 0 ? "no validation" : "no training")} rows; " +
                 "use more data, another fraction, or pass a validation set.", nameof(MlpTrainerOptions.ValidationFraction));
-        train.Sort();
-        heldOut.Sort();
-        return ([.. train], [.. heldOut]);
+        return Partition(held);
+    }
+
+    // The rows not held and those held, each in ascending order, in arrays of their final size.
+    private static (int[] Train, int[] HeldOut) Partition(bool[] held)
+    {
+        int heldCount = held.Count(h => h);
+        var train = new int[held.Length - heldCount];
+        var heldOut = new int[heldCount];
+        for (int r = 0, t = 0, h = 0; r < held.Length; r++)
+        {
+            if (held[r])
+                heldOut[h++] = r;
+            else
+                train[t++] = r;
+        }
+        return (train, heldOut);
     }
 
     // The row indices of each class in class order, or all rows as one group.
