@@ -32,12 +32,7 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
     }
 
     private BackpropBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, ctx.Header.ModelVerWritten switch
-        {
-            >= VersionWithChecksum => SavedLayout.Checked,
-            >= VersionWithEnsemble => SavedLayout.WithScalingKindAndEnsemble,
-            _ => SavedLayout.Initial,
-        })
+        : base(env, RegistrationName, ctx, SavedLayouts.For(ctx.Header.ModelVerWritten, VersionWithEnsemble, VersionWithChecksum))
     {
         CheckShape(Network);
     }

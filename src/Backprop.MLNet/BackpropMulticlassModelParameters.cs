@@ -38,12 +38,7 @@ public sealed class BackpropMulticlassModelParameters : BackpropModelParametersB
     }
 
     private BackpropMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, ctx.Header.ModelVerWritten switch
-        {
-            >= VersionWithChecksum => SavedLayout.Checked,
-            >= VersionWithEnsemble => SavedLayout.WithScalingKindAndEnsemble,
-            _ => SavedLayout.Initial,
-        })
+        : base(env, RegistrationName, ctx, SavedLayouts.For(ctx.Header.ModelVerWritten, VersionWithEnsemble, VersionWithChecksum))
     {
         // The training label column's name is the base's task data; versions 0x00010002 and 0x00010003 kept it after the
         // base's block, as an id in the string table.

@@ -31,12 +31,7 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
     }
 
     private BackpropRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
-        : base(env, RegistrationName, ctx, ctx.Header.ModelVerWritten switch
-        {
-            >= VersionWithChecksum => SavedLayout.Checked,
-            >= VersionWithEnsemble => SavedLayout.WithScalingKindAndEnsemble,
-            _ => SavedLayout.Initial,
-        })
+        : base(env, RegistrationName, ctx, SavedLayouts.For(ctx.Header.ModelVerWritten, VersionWithEnsemble, VersionWithChecksum))
     {
         CheckShape(Network);
     }

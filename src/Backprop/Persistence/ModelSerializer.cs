@@ -57,9 +57,9 @@ internal static class ModelSerializer
         long length = ReadOrTruncated(reader.ReadInt64);
         if (length < 0 || length > int.MaxValue)
             throw new InvalidDataException($"the model's payload length {length} is not valid: the file is corrupt.");
-        byte[] body = ReadExactly(stream, length + 32, $"the model file is truncated: its payload should be {length} bytes plus a 32-byte checksum.");
-        byte[] hash = body[(int)length..];
-        body = body[..(int)length];
+        string truncated = $"the model file is truncated: its payload should be {length} bytes plus a 32-byte checksum.";
+        byte[] body = ReadExactly(stream, length, truncated);
+        byte[] hash = ReadExactly(stream, 32, truncated);
         if (!SHA256.HashData(body).AsSpan().SequenceEqual(hash))
             throw new InvalidDataException("the model's checksum does not match its contents: the file is corrupt.");
 

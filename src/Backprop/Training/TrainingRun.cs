@@ -40,10 +40,11 @@ internal sealed class TrainingRun
             _loss.ValidateTargets(validation.Labels, classCount, "validation labels");
         RequireSeveralClasses(training.Labels);
 
+        EmbeddingLayout? embedding = Embedding(options, training, initialModel);
         try
         {
             _layout = new NetworkLayout(training.FeatureCount, [.. options.HiddenLayers, _loss.OutputWidth(classCount)],
-                Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray(), Embedding(options, training, initialModel));
+                Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray(), embedding);
         }
         catch (OverflowException)
         {
