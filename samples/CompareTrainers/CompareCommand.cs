@@ -101,7 +101,7 @@ internal static class CompareCommand
         TabularData data = TabularData.LoadCsv(ml, settings.Data, settings.Label, task, settings.Ignore);
         string output = state.Output;
         state.Title = Path.GetFileName(settings.Data);
-        state.Command = "dotnet run --project samples/CompareTrainers -c Release -- " + string.Join(' ', CommandArguments(settings, output));
+        state.Command = "backprop-compare " + string.Join(' ', CommandArguments(settings, output));
 
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(settings.Data))}[/]");
         var featurization = data.DescribeFeaturization();

@@ -1,7 +1,8 @@
 // Compare Backprop with ML.NET's trainers on a CSV file: the same folds and featurization for every trainer, a
 // time-budgeted search of Backprop's hyperparameters, a leaderboard on the console and report.md with plots.
 //
-//   dotnet run --project samples/CompareTrainers -- --data samples/data/iris.csv --label species
+//   backprop-compare --data samples/data/iris.csv --label species          (installed: dotnet tool install -g backprop-compare)
+//   dotnet run --project samples/CompareTrainers -- --data samples/data/iris.csv --label species   (from the repository)
 using System.CommandLine;
 using Backprop.MLNet.Comparison;
 using CompareTrainers;

@@ -33,7 +33,7 @@ throughput.SetAction(result => ThroughputCommand.Run(new ThroughputCommand.Setti
     result.GetValue(passes)), Console.Out));
 
 var output = new Option<string>("--out") { Description = "The folder to write train.csv and test.csv into", Required = true };
-var generate = new Command("generate-w1", "Write workload W1 (docs/performance.md): 100,000 training and 20,000 test rows, x0..x63, y") { output };
+var generate = new Command("generate-w1", "Write workload W1 (docs/benchmarks.md): 100,000 training and 20,000 test rows, x0..x63, y") { output };
 generate.SetAction(result =>
 {
     W1Data.Write(result.GetValue(output)!);

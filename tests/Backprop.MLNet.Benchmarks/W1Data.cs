@@ -4,7 +4,7 @@ using System.Text;
 namespace Backprop.MLNet.Benchmarks;
 
 /// <summary>
-/// Workload W1 (docs/performance.md): x ~ N(0, 1) with 64 features and
+/// Workload W1 (docs/benchmarks.md): x ~ N(0, 1) with 64 features and
 /// y = sin(2·x0) + x1·x2 + tanh(x3 − x4) + 0.5·(x5² − 1) + 0.5·|x6| + Σ_j a_j·x_j + 0.1·ε, a_j = 0.2·cos(j), ε ~ N(0, 1).
 /// </summary>
 internal static class W1Data

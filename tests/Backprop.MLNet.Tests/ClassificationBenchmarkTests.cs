@@ -34,7 +34,7 @@ public class ClassificationBenchmarkTests(ITestOutputHelper output)
     };
 
     // The issue asks for a macro accuracy at least both baselines' everywhere. Iris misses it with the default options
-    // (measured 0.950 vs SDCA's 0.976; see docs/benchmark-suite.md), so there the bar guards the measured figure
+    // (measured 0.950 vs SDCA's 0.976; see docs/decisions.md), so there the bar guards the measured figure
     // instead and the baselines are only printed.
     private static (TabularDataset? Data, double? Guard) Multiclass(string name) => name switch
     {
