@@ -78,6 +78,33 @@ internal static class PeriodicEmbeddingKernels
         }
     }
 
+    /// <summary>
+    /// Writes ∂/∂x of input <paramref name="feature"/> for each row into <paramref name="inputGradient"/> (rows ×
+    /// <paramref name="inputCount"/>), given ∂/∂(first layer's input) in <paramref name="outputDelta"/>: the slot that
+    /// carries x itself plus, through the m embedded values, Σⱼ −sin(2π·fⱼ·x + φⱼ)·2π·fⱼ·Σₗ Wⱼₗ·gₗ.
+    /// <paramref name="sines"/> is scratch of rows × k.
+    /// </summary>
+    public static void InputGradient(int inputCount, int feature, int rows, ReadOnlySpan<float> frequencies, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> angles, Span<float> sines, ReadOnlySpan<float> outputDelta, int outputWidth, int outputOffset, int size,
+        Span<float> inputGradient)
+    {
+        int k = frequencies.Length, m = size;
+        TensorPrimitives.Sin(angles[..(rows * k)], sines[..(rows * k)]);
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> g = outputDelta.Slice(r * outputWidth + outputOffset, m + 1);
+            float sum = g[m];
+            for (int j = 0; j < k; j++)
+            {
+                float cosineGradient = 0f;
+                for (int l = 0; l < m; l++)
+                    cosineGradient += weights[j * m + l] * g[l];
+                sum -= sines[r * k + j] * frequencies[j] * TwoPi * cosineGradient;
+            }
+            inputGradient[r * inputCount + feature] = sum;
+        }
+    }
+
     /// <summary>Copies the inputs listed in <paramref name="features"/> to each output row from <paramref name="outputOffset"/>.</summary>
     public static void PassThrough(ReadOnlySpan<float> input, int inputCount, ReadOnlySpan<int> features, int rows,
         Span<float> output, int outputWidth, int outputOffset)

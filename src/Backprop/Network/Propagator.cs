@@ -166,6 +166,41 @@ internal sealed unsafe class Propagator
             EmbeddingBackward(parameters, rows, gradient, accumulate);
     }
 
+    /// <summary>
+    /// Back-propagates the gradient in <see cref="OutputGradient"/> through the last forward pass (without dropout) to
+    /// the network's inputs, writing ∂/∂x (rows × inputs) into <paramref name="inputGradient"/>; no parameter gradient
+    /// is computed. Needs a propagator built <c>forTraining</c>.
+    /// </summary>
+    public void InputGradient(ReadOnlySpan<float> parameters, int rows, Span<float> inputGradient)
+    {
+        if (_dropoutApplied)
+            throw new InvalidOperationException("Input gradients are of the network without dropout.");
+        for (int l = _layout.LayerCount - 1; l > 0; l--)
+            PropagateDelta(parameters, l, rows, _threads);
+        ReadOnlySpan<float> delta = _deltas[0].AsSpan(0, rows * _layout.OutputWidth(0));
+        if (_embedding is not { } e)
+        {
+            MatrixMultiply.Multiply(delta, false, _layout.Weights(parameters, 0), true, inputGradient[..(rows * _layout.InputCount)],
+                rows, _layout.InputCount, _layout.OutputWidth(0), accumulate: false, _threads);
+            return;
+        }
+        if (!_keepsAngles)
+            throw new InvalidOperationException("This propagator was built for scoring; build it with forTraining to back-propagate.");
+        int k = e.Frequencies, m = e.Size, width = e.OutputWidth;
+        Span<float> embeddedDelta = _embeddedDelta.AsSpan(0, rows * width);
+        MatrixMultiply.Multiply(delta, false, _layout.Weights(parameters, 0), true, embeddedDelta,
+            rows, width, _layout.OutputWidth(0), accumulate: false, _threads);
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < e.PassedFeatures.Length; i++)
+                inputGradient[r * e.InputCount + e.PassedFeatures[i]] = embeddedDelta[r * width + e.PassedOffset + i];
+        ReadOnlySpan<float> p = _layout.EmbeddingParameters(parameters);
+        var (frequencies, _, weights, _) = e.Offsets;
+        for (int i = 0; i < e.EmbeddedFeatures.Length; i++)
+            PeriodicEmbeddingKernels.InputGradient(e.InputCount, e.EmbeddedFeatures[i], rows, p.Slice(frequencies + i * k, k),
+                p.Slice(weights + i * k * m, k * m), _angles.AsSpan(i * BatchCapacity * k, rows * k), _sines, embeddedDelta,
+                width, i * (m + 1), m, inputGradient);
+    }
+
     /// <summary>Whether a batch of <paramref name="rows"/> is worth splitting between two threads.</summary>
     private bool UsesTwoThreads(int rows) => _threads > 1 && rows >= 2 * MinRowsPerThread && rows * _multiplyAddsPerRow >= StageParallelThreshold;
 
