@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 
 // Lets mlContext.Model.Load find the model's loader; VersionInfo names this assembly, so a fresh process needs no
 // registration call.
@@ -17,7 +18,7 @@ namespace Backprop.MLNet;
 /// sigmoid (<c>Probability</c>). The network was trained on the cross-entropy of that sigmoid, so the probability
 /// needs no separate calibrator.
 /// </summary>
-public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<float>, IValueMapperDist, ISingleCanSaveOnnx
+public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<float>, IValueMapperDist, ISingleCanSaveOnnx, ICalculateFeatureContribution, IFeatureContributionMapper
 {
     internal const string LoaderSignature = "BackpropBinaryExec";
     private const string RegistrationName = "BackpropBinaryPredictor";
@@ -81,6 +82,12 @@ public sealed class BackpropBinaryModelParameters : BackpropModelParametersBase<
         };
         return (ValueMapper<TIn, TOut, TDist>)(Delegate)map;
     }
+
+    /// <summary>Feature contributions by integrated gradients, for <c>mlContext.Transforms.CalculateFeatureContribution</c>.</summary>
+    FeatureContributionCalculator ICalculateFeatureContribution.FeatureContributionCalculator => new(this);
+
+    ValueMapper<TSrc, VBuffer<float>> IFeatureContributionMapper.GetFeatureContributionMapper<TSrc, TDst>(int top, int bottom, bool normalize)
+        => CreateContributionMapper<TSrc>(top, bottom, normalize);
 
     bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 

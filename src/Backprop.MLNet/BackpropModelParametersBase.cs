@@ -164,6 +164,32 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
         return output[0];
     }
 
+    /// <summary>
+    /// The feature contributions of a one-output model, for ML.NET's <c>CalculateFeatureContribution</c>: integrated
+    /// gradients (<see cref="IntegratedGradients"/>, <see cref="IntegratedGradients.DefaultSteps"/> points) from the
+    /// centre the model's feature scaling keeps — the training mean, or under robust scaling the median; zero where the
+    /// model does not scale features — in the score's units (regression: the label's; binary: the logit), then ML.NET's
+    /// own selection of the <paramref name="top"/> positive and <paramref name="bottom"/> negative values and
+    /// normalisation. A mapper serves one cursor at a time, as ML.NET uses it.
+    /// </summary>
+    private protected ValueMapper<TSrc, VBuffer<float>> CreateContributionMapper<TSrc>(int top, int bottom, bool normalize)
+    {
+        Host.Check(typeof(TSrc) == typeof(VBuffer<float>), "A Backprop model explains a float vector.");
+        var explainer = new IntegratedGradients(Ensemble);
+        float[] scratch = new float[FeatureCount], contributions = new float[FeatureCount];
+        // In the network's scaled inputs the scaling's centre is the origin.
+        float[] baseline = new float[FeatureCount];
+        ValueMapper<VBuffer<float>, VBuffer<float>> mapper = (in VBuffer<float> features, ref VBuffer<float> result) =>
+        {
+            explainer.Explain(NetworkInput(in features, scratch), baseline, 0, contributions);
+            var editor = VBufferEditor.Create(ref result, contributions.Length);
+            contributions.CopyTo(editor.Values);
+            result = editor.Commit();
+            Microsoft.ML.Numeric.VectorUtils.SparsifyNormalize(ref result, top, bottom, normalize);
+        };
+        return (ValueMapper<TSrc, VBuffer<float>>)(Delegate)mapper;
+    }
+
     /// <summary>The task model's signature and versions, written into the saved model for its loader.</summary>
     private protected abstract VersionInfo ModelVersion { get; }
 

@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 
 // Lets mlContext.Model.Load find the model's loader; VersionInfo names this assembly, so a fresh process needs no
 // registration call.
@@ -16,7 +17,7 @@ namespace Backprop.MLNet;
 /// A trained Backprop regression network: scores a feature vector to one value on the label's own scale (the
 /// label standardisation used in training is undone inside the model).
 /// </summary>
-public sealed class BackpropRegressionModelParameters : BackpropModelParametersBase<float>, ISingleCanSaveOnnx
+public sealed class BackpropRegressionModelParameters : BackpropModelParametersBase<float>, ISingleCanSaveOnnx, ICalculateFeatureContribution, IFeatureContributionMapper
 {
     internal const string LoaderSignature = "BackpropRegressionExec";
     private const string RegistrationName = "BackpropRegressionPredictor";
@@ -63,6 +64,12 @@ public sealed class BackpropRegressionModelParameters : BackpropModelParametersB
 
     private protected override ValueMapper<VBuffer<float>, float> CreateMapper(float[] scratch)
         => (in VBuffer<float> features, ref float score) => score = PredictOne(in features, scratch, raw: false);
+
+    /// <summary>Feature contributions by integrated gradients, for <c>mlContext.Transforms.CalculateFeatureContribution</c>.</summary>
+    FeatureContributionCalculator ICalculateFeatureContribution.FeatureContributionCalculator => new(this);
+
+    ValueMapper<TSrc, VBuffer<float>> IFeatureContributionMapper.GetFeatureContributionMapper<TSrc, TDst>(int top, int bottom, bool normalize)
+        => CreateContributionMapper<TSrc>(top, bottom, normalize);
 
     bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 

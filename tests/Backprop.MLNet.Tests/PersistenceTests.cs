@@ -145,14 +145,14 @@ public sealed class PersistenceTests : IDisposable
         : scored.GetColumn<float>("Score").Select(s => new[] { s }).ToArray();
 
     // Runs tests/Backprop.MLNet.ModelLoadCheck, which loads the model in a process of its own and prints its scores.
-    private static float[][] ScoreInSeparateProcess(string modelPath, string dataPath)
+    internal static float[][] ScoreInSeparateProcess(string modelPath, string dataPath, string column = "Score")
     {
         string checker = Path.Combine(AppContext.BaseDirectory.Replace("Backprop.MLNet.Tests", "Backprop.MLNet.ModelLoadCheck"),
             "Backprop.MLNet.ModelLoadCheck.dll");
         Assert.True(File.Exists(checker), $"{checker} was not built");
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { checker, modelPath, dataPath })
+        foreach (string arg in new[] { checker, modelPath, dataPath, column })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();

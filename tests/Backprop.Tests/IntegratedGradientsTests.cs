@@ -129,8 +129,8 @@ public class IntegratedGradientsTests
     /// <summary>
     /// Over 400 rows and every output, |Σ contributions − (f(x) − f(x′))| is below 1 % of |f(x) − f(x′)|: on every
     /// row for smooth activations; in total and on the median row for ReLU, whose gradient jumps where a unit switches
-    /// on, so that quadrature converges only as 1/steps (measured at the default 32 steps: 0.5–0.7 % in total, the
-    /// worst rows 23–59 % of a small change; the gap is reported per row for this reason).
+    /// on, so that quadrature converges only as 1/steps (measured at the default 64 steps: 0.2–0.4 % in total, the
+    /// worst rows 6–35 % of a small change; the gap is reported per row for this reason).
     /// </summary>
     private static void AssertComplete(IntegratedGradients explainer, int outputs, bool everyRow)
     {
