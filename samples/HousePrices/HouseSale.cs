@@ -21,3 +21,11 @@ public sealed class PriceEstimate
 {
     [ColumnName("Score")] public float Price { get; set; }
 }
+
+/// <summary>What the explained model adds to a row: its price estimate and each feature slot's contribution to it.</summary>
+public sealed class PriceExplanation
+{
+    [ColumnName("Score")] public float Price { get; set; }
+
+    [ColumnName("FeatureContributions")] public float[] Contributions { get; set; } = [];
+}

@@ -1,7 +1,8 @@
 // The classic backpropagation story — price a house from its size and bedrooms — done properly with ML.NET on 932
 // real sales in Sacramento (samples/data/sacramento_housing.csv): featurize, train a Backprop network while its
 // losses update in place, compare it with SDCA and FastTree on the same held-out homes, save the model, load it back
-// and price a few example homes. Writes the loss curves as a PNG and the figures as JSON (default: artifacts/house-prices).
+// and price a few example homes, with the features that raised and lowered each price. Writes the loss curves and one
+// home's price waterfall as PNGs and the figures as JSON (default: artifacts/house-prices).
 //
 //   dotnet run --project samples/HousePrices -c Release [-- --out folder]
 using System.Diagnostics;
@@ -84,14 +85,42 @@ var engine = ml.Model.CreatePredictionEngine<HouseSale, PriceEstimate>(loaded);
 var examples = new Table().Border(TableBorder.Rounded).Title("Example homes (Sacramento, zip 95820, residential)");
 examples.AddColumns("Square feet", "Beds", "Baths", "Estimated price");
 var examplePrices = new List<float>();
-foreach (var (sqft, beds, baths) in new[] { (850f, 2f, 1f), (1400f, 3f, 2f), (2200f, 4f, 2.5f), (3500f, 5f, 3.5f) })
+var exampleHomes = new[] { (850f, 2f, 1f), (1400f, 3f, 2f), (2200f, 4f, 2.5f), (3500f, 5f, 3.5f) }
+    .Select(h => new HouseSale { City = "SACRAMENTO", Zip = "z95820", Type = "Residential", SquareFeet = h.Item1, Beds = h.Item2, Baths = h.Item3, Latitude = 38.534f, Longitude = -121.445f })
+    .ToArray();
+foreach (var home in exampleHomes)
 {
-    var home = new HouseSale { City = "SACRAMENTO", Zip = "z95820", Type = "Residential", SquareFeet = sqft, Beds = beds, Baths = baths, Latitude = 38.534f, Longitude = -121.445f };
     float price = engine.Predict(home).Price;
     examplePrices.Add(price);
-    examples.AddRow($"{sqft:N0}", $"{beds}", $"{baths}", $"${price:N0}");
+    examples.AddRow($"{home.SquareFeet:N0}", $"{home.Beds}", $"{home.Baths}", $"${price:N0}");
 }
 AnsiConsole.Write(examples);
+
+// Why each price: integrated gradients split it, feature by feature, from the price of an average home (every feature
+// at its training mean); the one-hot slots of a column are added up, so "Zip" is what the zip code did.
+var explained = model.Append(ml.Transforms.CalculateBackpropContributions(model.LastTransformer).Fit(model.Transform(split.TrainSet)));
+using var why = ml.Model.CreatePredictionEngine<HouseSale, PriceExplanation>(explained);
+VBuffer<ReadOnlyMemory<char>> slotNames = default;
+explained.GetOutputSchema(split.TrainSet.Schema)["FeatureContributions"].GetSlotNames(ref slotNames);
+string[] columnOfSlot = [.. slotNames.DenseValues().Select(name => name.ToString().Split('.')[0])];
+float averagePrice = model.LastTransformer.Model.Network.Predict(new float[columnOfSlot.Length])[0];
+var reasons = new Table().Border(TableBorder.Rounded).Title($"Why: each feature's share of the price, from an average home's ${averagePrice:N0}");
+reasons.AddColumns("Square feet", "Raised most", "Lowered most");
+var explanations = new List<Dictionary<string, double>>();
+foreach (var home in exampleHomes)
+{
+    float[] contributions = why.Predict(home).Contributions;
+    var byColumn = columnOfSlot.Zip(contributions).GroupBy(p => p.First).ToDictionary(g => g.Key, g => g.Sum(p => (double)p.Second));
+    explanations.Add(byColumn);
+    string Top(IEnumerable<KeyValuePair<string, double>> items) => string.Join(", ", items.Take(2).Select(kv => $"{kv.Key} {kv.Value:+$#,0;-$#,0}"));
+    reasons.AddRow($"{home.SquareFeet:N0}", Top(byColumn.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value)),
+        Top(byColumn.Where(kv => kv.Value < 0).OrderBy(kv => kv.Value)));
+}
+AnsiConsole.Write(reasons);
+string waterfallPath = Path.Combine(output, "why-1400-sqft.png");
+var shares = explanations[1].OrderByDescending(kv => Math.Abs(kv.Value)).Select(kv => (kv.Key, kv.Value)).ToList();
+ExplanationPlots.SaveWaterfall(waterfallPath, $"Why ${examplePrices[1]:N0}: the 1,400 sq ft home in zip 95820", "price (USD)",
+    "average home", averagePrice, [.. shares.Take(6), ("other features", shares.Skip(6).Sum(s => s.Value))], "this home");
 
 string plotPath = Path.Combine(output, "loss-curves.png");
 // The model's own history is the refit's (training loss only); the display kept the early-stopping run too.
@@ -108,5 +137,8 @@ File.WriteAllText(Path.Combine(output, "results.json"), JsonSerializer.Serialize
     trainers = rows.Select(r => new { name = r.Name, rSquared = r.Metrics.RSquared, rmse = r.Metrics.RootMeanSquaredError, mae = r.Metrics.MeanAbsoluteError }),
     identicalAfterReload = identical,
     examplePrices,
+    averagePrice,
+    exampleContributions = explanations,
 }, new JsonSerializerOptions { WriteIndented = true }));
-AnsiConsole.MarkupLine($"\nLoss curves: {Markup.Escape(plotPath)}. Finished in {clock.Elapsed.TotalSeconds:F1} s.");
+AnsiConsole.MarkupLine($"\nLoss curves: {Markup.Escape(plotPath)}; why one home costs what it does: {Markup.Escape(waterfallPath)}. " +
+    $"Finished in {clock.Elapsed.TotalSeconds:F1} s.");

@@ -12,6 +12,7 @@ namespace Backprop.MLNet.Benchmarks;
 /// each of the 64 slots). µs per row = the time over 10,000.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ExplanationBenchmarks
 {
     private const int Rows = 10_000;

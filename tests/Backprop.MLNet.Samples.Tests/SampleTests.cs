@@ -25,6 +25,26 @@ public class SampleTests
         Assert.Equal(4, prices.Length);
         Assert.True(prices.Zip(prices.Skip(1)).All(p => p.First < p.Second), string.Join(", ", prices));
 
+        // Each example price splits into the features' contributions from the average home's price, within 1 % of the
+        // contributions' total size (they cancel: the 2,200 sq ft home is $2,510 below the average from +$81,606 for its
+        // size and −$64,259 for its zip code and beds, and they missed its price by $74), and square feet raise the bigger
+        // homes' prices more.
+        double average = results.GetProperty("averagePrice").GetDouble();
+        var explanations = results.GetProperty("exampleContributions").EnumerateArray()
+            .Select(e => e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())).ToArray();
+        Assert.Equal(4, explanations.Length);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(["Baths", "Beds", "City", "Latitude", "Longitude", "SquareFeet", "Type", "Zip"], explanations[i].Keys.Order());
+            double gap = Math.Abs(average + explanations[i].Values.Sum() - prices[i]);
+            double size = explanations[i].Values.Sum(Math.Abs);
+            Assert.True(gap <= 0.01 * size, $"home {i}: contributions of total size ${size:N0} miss its price by ${gap:N0}");
+        }
+        double[] bySize = [.. explanations.Select(e => e["SquareFeet"])];
+        Assert.True(bySize.Zip(bySize.Skip(1)).All(p => p.First < p.Second), string.Join(", ", bySize));
+        SampleProcess.AssertPng(Path.Combine(output, "why-1400-sqft.png"));
+        Assert.Contains("Raised most", run.Output);
+
         SampleProcess.AssertPng(Path.Combine(output, "loss-curves.png"));
         Assert.Contains("held-out homes", run.Output);
         Assert.Contains("training again on every row", run.Output);

@@ -23,8 +23,9 @@ public sealed class IntegratedGradients
     /// </summary>
     public const int DefaultSteps = 64;
 
-    // Points of the path that go through the network at once.
-    private const int BatchPoints = 1024;
+    // Points of the path that go through the network at once: on W1's [128, 64] network 256 measured 1.73 s for 10,000
+    // rows, 64 and 1,024 points 1.90 and 1.94 s (one thread).
+    private const int BatchPoints = 256;
 
     private readonly MultilayerPerceptron[] _members;
     private readonly Propagator[] _propagators;
