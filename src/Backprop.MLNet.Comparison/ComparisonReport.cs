@@ -28,8 +28,8 @@ public static class ComparisonReport
     }
 
     /// <summary>
-    /// Writes <c>report.md</c>, <c>metric.png</c>, <c>loss-curves.png</c> (when a Backprop trainer ran) and
-    /// <c>search.png</c> (when the search ran) into <paramref name="folder"/>, creating it. An unfinished comparison
+    /// Writes <c>report.md</c>, <c>metric.png</c>, <c>loss-curves.png</c> and <c>importance.png</c> (when a Backprop
+    /// trainer ran) and <c>search.png</c> (when the search ran) into <paramref name="folder"/>, creating it. An unfinished comparison
     /// (<see cref="ComparisonResult.IsComplete"/> false) is reported as far as it got, and says so. Values that are not
     /// finite are shown as "—" (no value), "∞" or "−∞" and left off the plots, with a note naming them.
     /// </summary>
@@ -104,6 +104,9 @@ public static class ComparisonReport
             md.AppendLine();
             md.AppendLine("![Loss curves](loss-curves.png)");
         }
+
+        if (result.Trainers.FirstOrDefault(t => t.Error is null && t.Folds.Count > 0 && t.Folds[0].Importance is { Count: > 0 }) is { } explained)
+            WriteImportance(md, Path.Combine(folder, "importance.png"), explained);
 
         if (result.Search is { } search)
             WriteSearch(md, Path.Combine(folder, "search.png"), result, search);
@@ -191,6 +194,36 @@ public static class ComparisonReport
         double pad = (high - low) * 0.1 + 1e-6;
         plot.Axes.SetLimitsX(Math.Max(low - pad, Math.Min(0, low)), high + pad);
         plot.SavePng(path, 900, 120 + 42 * trainers.Length);
+    }
+
+    private const int ImportanceShown = 15;
+
+    private static void WriteImportance(StringBuilder md, string plotPath, TrainerResult trainer)
+    {
+        var top = trainer.Folds[0].Importance!.Take(ImportanceShown).ToArray();
+        md.AppendLine();
+        md.AppendLine("## Feature importance");
+        md.AppendLine();
+        md.AppendLine(FormattableString.Invariant(
+            $"{trainer.Name} on fold 1: each feature slot's mean absolute contribution to the score over the held-out rows ") +
+            "(integrated gradients from an average row; for classifiers, to the logit of each row's predicted class). " +
+            FormattableString.Invariant($"The {top.Length} largest:"));
+        md.AppendLine();
+        md.AppendLine("| feature | mean abs. contribution |");
+        md.AppendLine("|---|---:|");
+        foreach (var feature in top)
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {feature.Name.Replace("|", "\\|", StringComparison.Ordinal)} | {Numbers.Format(feature.MeanAbsoluteContribution, Numbers.FormatFor(feature.MeanAbsoluteContribution))} |");
+        md.AppendLine();
+        md.AppendLine("![Feature importance](importance.png)");
+
+        var plot = new Plot();
+        var shown = top.Reverse().ToArray();
+        var bars = plot.Add.Bars(shown.Select((f, i) => new Bar { Position = i, Value = f.MeanAbsoluteContribution, FillColor = Colors.OrangeRed }).ToArray());
+        bars.Horizontal = true;
+        plot.Axes.Left.SetTicks(shown.Select((_, i) => (double)i).ToArray(), shown.Select(f => f.Name).ToArray());
+        plot.Title($"{trainer.Name}: mean |contribution| per feature, fold 1");
+        plot.XLabel("mean absolute contribution to the score");
+        plot.SavePng(plotPath, 900, 120 + 32 * shown.Length);
     }
 
     private static bool WriteLossCurves(string path, ComparisonResult result)

@@ -48,6 +48,8 @@ internal sealed class CrossValidationFolds
     public IEstimator<ITransformer> Pipeline(CandidateTrainer candidate, MLContext? ml = null)
         => _featurizer.Append(candidate.Create(ml ?? _ml, LabelColumnName, FeatureColumnName, Seed));
 
+    private const int ImportanceRows = 2_000;
+
     public FoldResult Evaluate(CandidateTrainer candidate, int fold, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
@@ -64,10 +66,14 @@ internal sealed class CrossValidationFolds
                 "so its metrics would describe only the rest.");
         double scoreMicroseconds = TimeScoring(scored, rows);
 
-        var history = (model as IEnumerable<ITransformer>)?.LastOrDefault() is IPredictionTransformer<IBackpropModelParameters> backprop
-            ? backprop.Model.History
-            : null;
-        return new FoldResult(fold, Measure(scored), trainSeconds, scoreMicroseconds, history);
+        var backprop = (model as IEnumerable<ITransformer>)?.LastOrDefault() as ISingleFeaturePredictionTransformer<IBackpropModelParameters>;
+        return new FoldResult(fold, Measure(scored), trainSeconds, scoreMicroseconds, backprop?.Model.History)
+        {
+            // Explaining at most 2,000 rows keeps this a small share of the fold's time.
+            Importance = backprop is not null && fold == 0
+                ? _ml.Transforms.CalculateBackpropFeatureImportance(backprop, _ml.Data.TakeRows(scored, ImportanceRows))
+                : null,
+        };
     }
 
     // The trainer is made in an MLContext of its own, seeded like the comparison, which a timer (or the caller's

@@ -9,4 +9,11 @@ namespace Backprop.MLNet.Comparison;
 /// median of repeated passes, each paying a cursor's set-up, which weighs more the fewer rows a fold has.</param>
 /// <param name="History">Backprop candidates: the training history (losses per epoch); else <see langword="null"/>.</param>
 public sealed record FoldResult(int Fold, IReadOnlyList<double> Metrics, double TrainSeconds, double ScoreMicrosecondsPerRow,
-    TrainingHistory? History);
+    TrainingHistory? History)
+{
+    /// <summary>
+    /// Backprop candidates, on the first fold: every feature slot's mean absolute contribution over (up to
+    /// 2,000 of) the held-out rows, most important first; else <see langword="null"/>.
+    /// </summary>
+    public IReadOnlyList<BackpropFeatureImportance>? Importance { get; init; }
+}

@@ -69,9 +69,16 @@ public class CompareTrainersTests
         foreach (string name in expected)
             Assert.Contains($"| {name} |", report);
         Assert.Contains("```csharp", report);
-        foreach (string png in new[] { "metric.png", "loss-curves.png", "search.png" })
+        foreach (string png in new[] { "metric.png", "loss-curves.png", "search.png", "importance.png" })
             SampleProcess.AssertPng(Path.Combine(output, png));
         Assert.Contains("paste it into your pipeline", run.Output);
+        // The importance table names the featurizer's slots, largest first.
+        string[] importance = [.. report[report.IndexOf("## Feature importance", StringComparison.Ordinal)..].Split('\n')
+            .SkipWhile(l => !l.StartsWith("|---", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.StartsWith('|'))];
+        Assert.InRange(importance.Length, 4, 15);
+        double[] importances = [.. importance.Select(l => double.Parse(l.Split('|')[2], System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.True(importances.Zip(importances.Skip(1)).All(p => p.First >= p.Second), string.Join(", ", importances));
+        Assert.All(importance, l => Assert.False(string.IsNullOrWhiteSpace(l.Split('|')[1])));
     }
 
     private static double[] CrossValidatePrimary(string path, string label, CandidateTrainer candidate)

@@ -84,6 +84,29 @@ public sealed class FeatureContributionTests : IDisposable
         Assert.Equal(before, PersistenceTests.ScoreInSeparateProcess(path, TaskSetups.Dataset(task).Path, "FeatureContributions"));
     }
 
+    [Fact]
+    public void A_prediction_engine_gives_the_contributions_Transform_gives()
+    {
+        var (ml, _, model, explained, _) = Fit(LabelTask.Binary, top: 3, bottom: 3, normalize: true);
+        float[][] features = explained.GetColumn<float[]>("Features").ToArray();
+        float[][] expected = explained.GetColumn<float[]>("FeatureContributions").ToArray();
+        // The featurized rows through the trainer and ML.NET's transform alone.
+        var tail = new TransformerChain<ITransformer>(model.Skip(model.Count() - 2).ToArray());
+        using var engine = ml.Model.CreatePredictionEngine<FeatureRow, ContributionRow>(tail, ml.Data.LoadFromEnumerable([new FeatureRow { Features = features[0] }]).Schema);
+        foreach (int r in new[] { 0, 17, 101 })
+            Assert.Equal(expected[r], engine.Predict(new FeatureRow { Features = features[r] }).Contributions);
+    }
+
+    private sealed class FeatureRow
+    {
+        [VectorType(30)] public float[] Features { get; set; } = [];
+    }
+
+    private sealed class ContributionRow
+    {
+        [ColumnName("FeatureContributions")] public float[] Contributions { get; set; } = [];
+    }
+
     private static (MLContext Ml, IDataView Data, TransformerChain<ITransformer> Model, IDataView Explained, IBackpropModelParameters Parameters)
         Fit(LabelTask task, int top, int bottom, bool normalize)
     {
