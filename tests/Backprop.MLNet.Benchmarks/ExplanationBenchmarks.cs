@@ -28,12 +28,7 @@ public class ExplanationBenchmarks
     {
         _ml = new MLContext(seed: 1);
         var (features, labels) = W1Data.Generate(Rows, seed: 3);
-        var rows = Enumerable.Range(0, Rows).Select(i => new ScoringBenchmarks.W1Row
-        {
-            Features = features.AsSpan(i * W1Data.FeatureCount, W1Data.FeatureCount).ToArray(),
-            Label = labels[i],
-        }).ToArray();
-        _data = _ml.Data.Cache(_ml.Data.LoadFromEnumerable(rows));
+        _data = _ml.Data.Cache(_ml.Data.LoadFromEnumerable(ScoringBenchmarks.W1Row.FromArrays(features, labels)));
         _model = _ml.Regression.Trainers.Backprop(new BackpropRegressionTrainer.Options
         {
             HiddenLayers = [128, 64], BatchSize = 256, NumberOfIterations = 3, EarlyStopping = false, Seed = 1,

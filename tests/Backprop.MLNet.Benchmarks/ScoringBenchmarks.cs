@@ -24,11 +24,7 @@ public class ScoringBenchmarks
     {
         var ml = new MLContext(seed: 1);
         var (features, labels) = W1Data.Generate(Rows, seed: 3);
-        var rows = Enumerable.Range(0, Rows).Select(i => new W1Row
-        {
-            Features = features.AsSpan(i * W1Data.FeatureCount, W1Data.FeatureCount).ToArray(),
-            Label = labels[i],
-        }).ToArray();
+        var rows = W1Row.FromArrays(features, labels);
         _data = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows));
         _backprop = ml.Regression.Trainers.Backprop(new BackpropRegressionTrainer.Options
         {
@@ -75,6 +71,13 @@ public class ScoringBenchmarks
         [VectorType(W1Data.FeatureCount)] public float[] Features { get; set; } = [];
 
         public float Label { get; set; }
+
+        /// <summary>Rows of W1's flat feature array and labels (<see cref="W1Data.Generate"/>).</summary>
+        public static W1Row[] FromArrays(float[] features, float[] labels) => [.. Enumerable.Range(0, labels.Length).Select(i => new W1Row
+        {
+            Features = features.AsSpan(i * W1Data.FeatureCount, W1Data.FeatureCount).ToArray(),
+            Label = labels[i],
+        })];
     }
 
     /// <summary>The regression output.</summary>

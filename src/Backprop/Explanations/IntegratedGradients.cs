@@ -123,9 +123,11 @@ public sealed class IntegratedGradients
             throw new ArgumentException($"completenessGaps holds {completenessGaps.Length} values but there are {rows} rows.", nameof(completenessGaps));
 
         int baselineCount = baselines.Length / n;
-        if (_baselineOutputs.Length < baselineCount * _members.Length)
+        // f(x) and f(x′) are needed only for the gaps.
+        bool gaps = !completenessGaps.IsEmpty;
+        if (gaps && _baselineOutputs.Length < baselineCount * _members.Length)
             _baselineOutputs = new float[baselineCount * _members.Length];
-        for (int m = 0; m < _members.Length; m++)
+        for (int m = 0; gaps && m < _members.Length; m++)
             for (int b = 0; b < baselineCount; b++)
                 _baselineOutputs[m * baselineCount + b] = RawOutput(m, baselines.Slice(b * n, n), output);
 
@@ -139,7 +141,8 @@ public sealed class IntegratedGradients
             Span<float> blockContributions = contributions.Slice(first * n, count * n);
             for (int m = 0; m < _members.Length; m++)
             {
-                ForwardRows(m, block, count);
+                if (gaps)
+                    ForwardRows(m, block, count);
                 for (int b = 0; b < baselineCount; b++)
                 {
                     ReadOnlySpan<float> baseline = baselines.Slice(b * n, n);
@@ -153,7 +156,7 @@ public sealed class IntegratedGradients
                             sum += c;
                             blockContributions[r * n + i] += share * c;
                         }
-                        if (!completenessGaps.IsEmpty)
+                        if (gaps)
                         {
                             double difference = _rowOutputs[r * OutputCount + output] - _baselineOutputs[m * baselineCount + b];
                             completenessGaps[first + r] += (float)(share * (sum - difference));
@@ -161,7 +164,7 @@ public sealed class IntegratedGradients
                     }
                 }
             }
-            if (!completenessGaps.IsEmpty)
+            if (gaps)
                 for (int r = 0; r < count; r++)
                     completenessGaps[first + r] = Math.Abs(completenessGaps[first + r]);
         }
