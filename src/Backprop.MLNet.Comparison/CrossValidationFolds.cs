@@ -50,7 +50,12 @@ internal sealed class CrossValidationFolds
 
     private const int ImportanceRows = 2_000;
 
-    public FoldResult Evaluate(CandidateTrainer candidate, int fold, CancellationToken cancellation)
+    /// <summary>
+    /// Fits <paramref name="candidate"/> on fold <paramref name="fold"/>'s training rows and measures it on its held-out
+    /// rows; with <paramref name="explain"/>, a Backprop candidate's <see cref="FoldResult.Importance"/> too (the
+    /// leaderboard's first fold; search trials skip it).
+    /// </summary>
+    public FoldResult Evaluate(CandidateTrainer candidate, int fold, CancellationToken cancellation, bool explain = false)
     {
         cancellation.ThrowIfCancellationRequested();
         var (train, test) = (_folds[fold].TrainSet, _folds[fold].TestSet);
@@ -70,7 +75,7 @@ internal sealed class CrossValidationFolds
         return new FoldResult(fold, Measure(scored), trainSeconds, scoreMicroseconds, backprop?.Model.History)
         {
             // Explaining at most 2,000 rows keeps this a small share of the fold's time.
-            Importance = backprop is not null && fold == 0
+            Importance = backprop is not null && explain
                 ? _ml.Transforms.CalculateBackpropFeatureImportance(backprop, _ml.Data.TakeRows(scored, ImportanceRows))
                 : null,
         };

@@ -108,7 +108,7 @@ public sealed class TrainerComparison
         try
         {
             for (int fold = 0; fold < folds.Count; fold++)
-                results.Add(folds.Evaluate(candidate, fold, cancellation));
+                results.Add(folds.Evaluate(candidate, fold, cancellation, explain: fold == 0));
             return new TrainerResult(candidate, folds.Metrics, results);
         }
         catch (Exception e) when (e is not OperationCanceledException)

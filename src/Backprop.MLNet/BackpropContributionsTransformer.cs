@@ -203,26 +203,23 @@ public sealed class BackpropContributionsTransformer : OneToOneTransformerBase
             return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> result) =>
             {
                 getFeatures(ref features);
-                if (features.Length != n)
-                    throw Host.Except($"A row's feature vector has {features.Length} values but the model has {n} features.");
-                features.CopyTo(row);
-                model.Standardization?.Apply(row);
+                ReadOnlySpan<float> scaled = model.NetworkInput(in features, row);
                 var editor = VBufferEditor.Create(ref result, outputs * n);
                 if (outputs == 1)
                 {
                     int explained = 0;
                     if (classes > 1 && _transformer.Classes == ContributionClasses.Predicted)
                     {
-                        model.Ensemble.PredictRaw(row, logits);
+                        model.Ensemble.PredictRaw(scaled, logits);
                         explained = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);
                     }
-                    explainer.Explain(row, _transformer._networkBaseline, explained, editor.Values);
+                    explainer.Explain(scaled, _transformer._networkBaseline, explained, editor.Values);
                 }
                 else
                 {
                     for (int c = 0; c < outputs; c++)
                     {
-                        explainer.Explain(row, _transformer._networkBaseline, c, contributions);
+                        explainer.Explain(scaled, _transformer._networkBaseline, c, contributions);
                         contributions.CopyTo(editor.Values.Slice(c * n, n));
                     }
                 }

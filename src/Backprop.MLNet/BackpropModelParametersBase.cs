@@ -135,6 +135,8 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
 
     MlpEnsemble IBackpropModelParameters.Ensemble => Ensemble;
 
+    ReadOnlySpan<float> IBackpropModelParameters.NetworkInput(in VBuffer<float> features, float[] scratch) => NetworkInput(in features, scratch);
+
     DataViewType IValueMapper.InputType => InputType;
 
     DataViewType IValueMapper.OutputType => OutputType;

@@ -1,4 +1,5 @@
 using Backprop.MLNet.Internal;
+using Microsoft.ML.Data;
 
 namespace Backprop.MLNet;
 
@@ -50,4 +51,7 @@ public interface IBackpropModelParameters
 
     /// <summary>The networks as one averaged model, which a warm start continues.</summary>
     internal MlpEnsemble Ensemble { get; }
+
+    /// <summary>A feature vector copied into <paramref name="scratch"/> and scaled as in training; a wrong length is refused by name.</summary>
+    internal ReadOnlySpan<float> NetworkInput(in VBuffer<float> features, float[] scratch);
 }

@@ -129,7 +129,10 @@ public sealed class IntegratedGradients
             _baselineOutputs = new float[baselineCount * _members.Length];
         for (int m = 0; gaps && m < _members.Length; m++)
             for (int b = 0; b < baselineCount; b++)
-                _baselineOutputs[m * baselineCount + b] = RawOutput(m, baselines.Slice(b * n, n), output);
+            {
+                ForwardRows(m, baselines.Slice(b * n, n), 1);
+                _baselineOutputs[m * baselineCount + b] = _rowOutputs[output];
+            }
 
         contributions.Clear();
         completenessGaps.Clear();
@@ -210,13 +213,5 @@ public sealed class IntegratedGradients
         rows.CopyTo(propagator.Input);
         propagator.Forward(_members[member].Parameters, count);
         propagator.Outputs(count).CopyTo(_rowOutputs);
-    }
-
-    private float RawOutput(int member, ReadOnlySpan<float> row, int output)
-    {
-        Propagator propagator = _propagators[member];
-        row.CopyTo(propagator.Input);
-        propagator.Forward(_members[member].Parameters, 1);
-        return propagator.Outputs(1)[output];
     }
 }
