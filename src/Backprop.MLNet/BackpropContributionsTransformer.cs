@@ -73,7 +73,7 @@ public sealed class BackpropContributionsTransformer : OneToOneTransformerBase
     /// <summary>Which outputs are explained.</summary>
     public ContributionClasses Classes { get; }
 
-    /// <summary>Quadrature points per row.</summary>
+    /// <summary>Quadrature points per row, for networks that are not piecewise linear (those are integrated exactly).</summary>
     public int Steps { get; }
 
     /// <summary>

@@ -14,12 +14,16 @@ public static class BackpropExplainabilityCatalog
     /// logit of a multiclass model's predicted class (or of every class) — away from its value at the baseline; the
     /// contributions add up to that difference. ML.NET's <c>CalculateFeatureContribution</c> also works for Backprop
     /// regression and binary models; this transform adds multiclass models, every class at once, other baselines and
-    /// more quadrature points.
+    /// more quadrature points. Piecewise-linear networks (ReLU, the default, leaky ReLU, identity) are integrated
+    /// exactly, without quadrature.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="predictionTransformer">A fitted Backprop trainer (the last transformer of its pipeline).</param>
     /// <param name="classes">Which outputs to explain; default the predicted one.</param>
-    /// <param name="steps">Quadrature points per row, at least 1; default <see cref="IntegratedGradients.DefaultSteps"/> (64).</param>
+    /// <param name="steps">
+    /// Quadrature points per row for networks that are not piecewise linear (tanh, GELU, a periodic embedding), at
+    /// least 1; default <see cref="IntegratedGradients.DefaultSteps"/> (64).
+    /// </param>
     /// <param name="baseline">
     /// The reference row, in the feature column's values (one per slot, finite); default (null) the centre the model's
     /// feature scaling keeps: the training mean, or the median under robust scaling.
@@ -52,7 +56,10 @@ public static class BackpropExplainabilityCatalog
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="predictionTransformer">A fitted Backprop trainer (the last transformer of its pipeline).</param>
     /// <param name="data">Featurized rows: the trainer's feature column must be there, as when it scores.</param>
-    /// <param name="steps">Quadrature points per row, at least 1; default <see cref="IntegratedGradients.DefaultSteps"/> (64).</param>
+    /// <param name="steps">
+    /// Quadrature points per row for networks that are not piecewise linear (tanh, GELU, a periodic embedding), at
+    /// least 1; default <see cref="IntegratedGradients.DefaultSteps"/> (64).
+    /// </param>
     public static IReadOnlyList<BackpropFeatureImportance> CalculateBackpropFeatureImportance(this TransformsCatalog catalog,
         ISingleFeaturePredictionTransformer<IBackpropModelParameters> predictionTransformer, IDataView data,
         int steps = IntegratedGradients.DefaultSteps)

@@ -168,7 +168,8 @@ public abstract class BackpropModelParametersBase<TOutput> : ModelParametersBase
 
     /// <summary>
     /// The feature contributions of a one-output model, for ML.NET's <c>CalculateFeatureContribution</c>: integrated
-    /// gradients (<see cref="IntegratedGradients"/>, <see cref="IntegratedGradients.DefaultSteps"/> points) from the
+    /// gradients (<see cref="IntegratedGradients"/>: exact for piecewise-linear networks, else
+    /// <see cref="IntegratedGradients.DefaultSteps"/> quadrature points) from the
     /// centre the model's feature scaling keeps — the training mean, or under robust scaling the median; zero where the
     /// model does not scale features — in the score's units (regression: the label's; binary: the logit), then ML.NET's
     /// own selection of the <paramref name="top"/> positive and <paramref name="bottom"/> negative values and

@@ -3,23 +3,33 @@ namespace Backprop;
 /// <summary>
 /// Explains a network's predictions by integrated gradients (Sundararajan, Taly and Yan, 2017): the contribution of
 /// input i to a row x is (xᵢ − x′ᵢ)·∫₀¹ ∂f/∂xᵢ(x′ + α(x − x′)) dα, for a baseline x′, so that the contributions add
-/// up to f(x) − f(x′). The integral is taken by Gauss–Legendre quadrature on <see cref="Steps"/> points, and every
-/// point of many rows goes through the network's forward and backward kernels in one batch.
+/// up to f(x) − f(x′). Every point of the paths of many rows goes through the network's forward and backward
+/// kernels in one batch.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A piecewise-linear network (hidden activations ReLU, leaky ReLU or identity, no periodic embedding) is integrated
+/// exactly (<see cref="IsExact"/>): each row's path is split where any hidden unit switches on or off, the gradient is
+/// constant on each piece, and one point per piece gives the integral, so the contributions add up to f(x) − f(x′)
+/// to float precision. There is one piece more than there are switches along the path: 89 per row on average for
+/// the [128, 64] network of the explanation benchmark. Any other network is integrated by Gauss–Legendre quadrature on <see cref="Steps"/>
+/// points.
+/// </para>
+/// <para>
 /// f is the network's output before its output transform, in the units of the model's score: a regression network's
 /// prediction with the label scaling undone (for squared, absolute and Huber losses, the label's own units; under a
 /// Poisson loss, the log of the mean), a binary classifier's logit, a class's logit. An ensemble is explained as the
 /// mean of its members, which is the mean of their contributions. Given several baseline rows (a background sample),
 /// the contributions are averaged over them: the expected gradients behind SHAP's GradientExplainer.
 /// An instance keeps its buffers between calls and allocates nothing once warm; it is not safe for concurrent use.
+/// </para>
 /// </remarks>
 public sealed class IntegratedGradients
 {
     /// <summary>
-    /// Quadrature points per row and baseline: 64. A ReLU network's gradient jumps where a unit switches on, so the
-    /// error falls only as 1/steps; at 64 the contributions of trained ReLU networks missed f(x) − f(x′) by 0.2–0.4 % in
-    /// total (at 32, 0.5–1.1 %).
+    /// Quadrature points per row and baseline for a network that is not piecewise linear: 64. Smooth activations
+    /// (tanh, GELU) then miss f(x) − f(x′) by well under 1 % on every row. With a periodic embedding before ReLU
+    /// layers the gradient still jumps where a unit switches on, and the error falls only as 1/steps.
     /// </summary>
     public const int DefaultSteps = 64;
 
@@ -27,10 +37,18 @@ public sealed class IntegratedGradients
     // rows, 64 and 1,024 points 1.90 and 1.94 s (one thread).
     private const int BatchPoints = 256;
 
+    // Rows whose pieces are queued together when the path is split exactly: each has tens to hundreds of pieces, so
+    // batches stay full and only the last of a block runs part-empty.
+    private const int ExactRowsPerBatch = 64;
+
     private readonly MultilayerPerceptron[] _members;
     private readonly Propagator[] _propagators;
     private readonly float[] _nodes, _weights;
     private readonly float[] _gradients, _integrals, _rowOutputs;
+    private readonly PiecewiseLinearPath? _path;
+    private readonly int[] _pointRows;          // the row each queued point belongs to
+    private readonly float[] _pointWeights;     // the weight of its gradient in that row's integral
+    private int _pendingPoints;
     private float[] _baselineOutputs = [];
     private readonly int _rowsPerBatch;
     private readonly double _scoreScale;
@@ -71,16 +89,25 @@ public sealed class IntegratedGradients
         (_nodes, _weights) = GaussLegendre.OnUnitInterval(steps);
         MultilayerPerceptron first = members[0];
         _scoreScale = first.OutputTransform == OutputTransform.Identity && first.LabelScaling is { } scaling ? scaling.Scale : 1.0;
-        _rowsPerBatch = Math.Max(1, BatchPoints / steps);
-        int points = _rowsPerBatch * steps;
-        _propagators = [.. members.Select(m => new Propagator(m.Layout, Math.Max(points, _rowsPerBatch), withDropout: false, threads: 1))];
-        _gradients = new float[points * first.InputCount];
+        if (PiecewiseLinearPath.Applies(first.Layout))
+            _path = new PiecewiseLinearPath(first.Layout);
+        _rowsPerBatch = _path is null ? Math.Max(1, BatchPoints / steps) : ExactRowsPerBatch;
+        _propagators = [.. members.Select(m => new Propagator(m.Layout, Math.Max(BatchPoints, _rowsPerBatch), withDropout: false, threads: 1))];
+        _gradients = new float[BatchPoints * first.InputCount];
+        _pointRows = new int[BatchPoints];
+        _pointWeights = new float[BatchPoints];
         _integrals = new float[_rowsPerBatch * first.InputCount];
         _rowOutputs = new float[_rowsPerBatch * first.OutputCount];
     }
 
-    /// <summary>Quadrature points per row and baseline.</summary>
+    /// <summary>Quadrature points per row and baseline; unused when <see cref="IsExact"/>.</summary>
     public int Steps { get; }
+
+    /// <summary>
+    /// Whether the network is piecewise linear, so that each path is split at its kinks and integrated exactly rather
+    /// than by quadrature.
+    /// </summary>
+    public bool IsExact => _path is not null;
 
     /// <summary>The inputs each row has.</summary>
     public int InputCount => _members[0].InputCount;
@@ -176,18 +203,51 @@ public sealed class IntegratedGradients
     /// <summary>∫₀¹ ∂f/∂x along the path from <paramref name="baseline"/> to each row, into <see cref="_integrals"/>.</summary>
     private void Integrate(int member, ReadOnlySpan<float> rows, int count, ReadOnlySpan<float> baseline, int output)
     {
-        int n = InputCount, outputs = OutputCount, points = count * Steps;
+        int n = InputCount;
+        _integrals.AsSpan(0, count * n).Clear();
+        _pendingPoints = 0;
+        for (int r = 0; r < count; r++)
+        {
+            ReadOnlySpan<float> row = rows.Slice(r * n, n);
+            if (_path is null)
+            {
+                for (int s = 0; s < Steps; s++)
+                    AddPoint(member, output, r, row, baseline, _nodes[s], _weights[s]);
+                continue;
+            }
+            // The gradient is constant on each piece, so its midpoint's gradient times its length is exact.
+            ReadOnlySpan<float> breakpoints = _path.Breakpoints(_members[member].Parameters, baseline, row);
+            for (int s = 0; s < breakpoints.Length - 1; s++)
+                if (breakpoints[s + 1] > breakpoints[s])
+                    AddPoint(member, output, r, row, baseline, 0.5f * (breakpoints[s] + breakpoints[s + 1]), breakpoints[s + 1] - breakpoints[s]);
+        }
+        FlushPoints(member, output);
+    }
+
+    /// <summary>
+    /// Queues the point <paramref name="alpha"/> of the path from <paramref name="baseline"/> to row
+    /// <paramref name="row"/> (<paramref name="features"/>), whose gradient counts <paramref name="weight"/> times.
+    /// </summary>
+    private void AddPoint(int member, int output, int row, ReadOnlySpan<float> features, ReadOnlySpan<float> baseline, float alpha, float weight)
+    {
+        int n = InputCount, p = _pendingPoints;
+        Span<float> point = _propagators[member].Input.AsSpan(p * n, n);
+        for (int i = 0; i < n; i++)
+            point[i] = baseline[i] + alpha * (features[i] - baseline[i]);
+        _pointRows[p] = row;
+        _pointWeights[p] = weight;
+        if (++_pendingPoints == BatchPoints)
+            FlushPoints(member, output);
+    }
+
+    /// <summary>Runs the queued points forward and back, adding each one's weighted gradient to its row's integral.</summary>
+    private void FlushPoints(int member, int output)
+    {
+        int n = InputCount, outputs = OutputCount, points = _pendingPoints;
+        if (points == 0)
+            return;
         Propagator propagator = _propagators[member];
         ReadOnlySpan<float> parameters = _members[member].Parameters;
-        Span<float> path = propagator.Input.AsSpan(0, points * n);
-        for (int r = 0; r < count; r++)
-            for (int s = 0; s < Steps; s++)
-            {
-                float alpha = _nodes[s];
-                Span<float> point = path.Slice((r * Steps + s) * n, n);
-                for (int i = 0; i < n; i++)
-                    point[i] = baseline[i] + alpha * (rows[r * n + i] - baseline[i]);
-            }
         propagator.Forward(parameters, points);
         Span<float> seed = propagator.OutputGradient(points);
         seed.Clear();
@@ -195,15 +255,12 @@ public sealed class IntegratedGradients
             seed[p * outputs + output] = 1f;
         Span<float> gradients = _gradients.AsSpan(0, points * n);
         propagator.InputGradient(parameters, points, gradients);
-
-        Span<float> integrals = _integrals.AsSpan(0, count * n);
-        integrals.Clear();
-        for (int r = 0; r < count; r++)
+        for (int p = 0; p < points; p++)
         {
-            Span<float> integral = integrals.Slice(r * n, n);
-            for (int s = 0; s < Steps; s++)
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradients.Slice((r * Steps + s) * n, n), _weights[s], integral, integral);
+            Span<float> integral = _integrals.AsSpan(_pointRows[p] * n, n);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradients.Slice(p * n, n), _pointWeights[p], integral, integral);
         }
+        _pendingPoints = 0;
     }
 
     /// <summary>The raw outputs of <paramref name="count"/> rows, into <see cref="_rowOutputs"/>.</summary>
