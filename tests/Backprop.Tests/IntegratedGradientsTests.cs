@@ -48,13 +48,15 @@ public class IntegratedGradientsTests
     }
 
     [Theory]
-    [InlineData("ReLU")]
-    [InlineData("LeakyReLU")]
-    public void A_path_through_a_piecewise_linear_network_is_linear_between_its_breakpoints(string activation)
+    [InlineData("ReLU", new[] { 24, 16, 8 })]
+    [InlineData("LeakyReLU", new[] { 24, 16, 8 })]
+    [InlineData("ReLU", new[] { 96 })]
+    public void A_path_through_a_piecewise_linear_network_is_linear_between_its_breakpoints(string activation, int[] hiddenLayers)
     {
-        // Three hidden layers, so that breakpoints found in one layer split the pieces the next layer sees.
+        // Three hidden layers, so that breakpoints found in one layer split the pieces the next layer sees; one wide
+        // layer, whose breakpoints outnumber its width.
         MultilayerPerceptron network = Train(Task.Regression, activation == "ReLU" ? Activation.ReLU : Activation.LeakyReLU(0.1f),
-            hiddenLayers: [24, 16, 8]);
+            hiddenLayers: hiddenLayers);
         var path = new PiecewiseLinearPath(network.Layout);
         float[] rows = Rows(30, seed: 5);
         static float[] Point(float[] start, float[] end, float alpha) =>

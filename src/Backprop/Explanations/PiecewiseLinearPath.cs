@@ -65,8 +65,10 @@ internal sealed class PiecewiseLinearPath
                 continue;
             }
             // The last hidden layer's new breakpoints need no values: nothing after it bends.
-            count = Split(z, count, outWidth, withValues: l < _layout.LayerCount - 2);
-            ActivationFunctions.Forward(activation, _values.AsSpan(0, count * outWidth), _values.AsSpan(0, count * outWidth));
+            bool last = l == _layout.LayerCount - 2;
+            count = Split(z, count, outWidth, withValues: !last);
+            if (!last)
+                ActivationFunctions.Forward(activation, _values.AsSpan(0, count * outWidth), _values.AsSpan(0, count * outWidth));
         }
         return _alphas.AsSpan(0, count);
     }
