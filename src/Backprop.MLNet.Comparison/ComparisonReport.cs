@@ -103,6 +103,7 @@ public static class ComparisonReport
             md.AppendLine("Training and validation loss per epoch on fold 1 (validation: the 20 % of the fold's training rows held out for early stopping).");
             md.AppendLine();
             md.AppendLine("![Loss curves](loss-curves.png)");
+            WriteTrainingHealth(md, Path.Combine(folder, "gradients.png"), result);
         }
 
         if (result.Trainers.FirstOrDefault(t => t.Error is null && t.Folds.Count > 0 && t.Folds[0].Importance is { Count: > 0 }) is { } explained)
@@ -235,6 +236,34 @@ public static class ComparisonReport
             TaskProfile.For(result.Task).LossName,
             curves.Select(t => LossCurve.From(t.Name, t.Folds[0].History!)));
         return true;
+    }
+
+    /// <summary>The first Backprop trainer's gradient profile on fold 1, and every warning its folds' training raised.</summary>
+    private static void WriteTrainingHealth(StringBuilder md, string plotPath, ComparisonResult result)
+    {
+        var trained = result.Trainers.Where(t => t.Error is null && t.Folds.Count > 0 && t.Folds[0].History is not null).ToArray();
+        TrainerResult first = trained[0];
+        if (TrainingPlots.SaveGradientProfile(plotPath, $"{first.Name}: weight-gradient RMS per layer, fold 1", first.Folds[0].History!.Epochs))
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Each layer's weight-gradient RMS per epoch, {first.Name} on fold 1: lines orders of magnitude apart mean vanishing gradients.");
+            md.AppendLine();
+            md.AppendLine("![Gradient RMS per layer](gradients.png)");
+        }
+        var warnings = trained.SelectMany(t => t.Folds.Select((f, i) => (Trainer: t.Name, Fold: i + 1, f.History)))
+            .Where(f => f.History is not null)
+            .SelectMany(f => f.History!.Warnings.Select(w => (f.Trainer, f.Fold, Warning: w)))
+            .ToArray();
+        md.AppendLine();
+        if (warnings.Length == 0)
+        {
+            md.AppendLine("The training diagnostics raised no warning.");
+            return;
+        }
+        md.AppendLine("Warnings of the training diagnostics:");
+        md.AppendLine();
+        foreach (var (trainer, fold, warning) in warnings)
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {trainer}, fold {fold}, epoch {warning.Epoch}: {warning.Message}");
     }
 
     private static void WriteSearchPlot(string path, ComparisonResult result, SearchResult search)

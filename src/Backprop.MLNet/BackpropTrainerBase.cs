@@ -220,6 +220,8 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             RefitOnAllRows = o.RefitOnAllRows,
             NumberOfModels = o.NumberOfModels,
             EpochCompleted = o.EpochCompleted,
+            Diagnostics = o.Diagnostics,
+            WarningRaised = o.WarningRaised,
             NumberOfThreads = o.NumberOfThreads,
             Seed = seed,
         };

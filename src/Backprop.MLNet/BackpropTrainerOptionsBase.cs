@@ -155,6 +155,21 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public Action<EpochRecord>? EpochCompleted;
 
     /// <summary>
+    /// Measure every layer's gradients, weights, updates and dead or saturated units each epoch
+    /// (<see cref="EpochRecord.Diagnostics"/>), and warn with advice about vanishing or exploding gradients, dead or
+    /// saturated layers and oversized updates, in <c>MLContext.Log</c> and <see cref="WarningRaised"/>; default
+    /// <see langword="true"/>. They change no trained value.
+    /// </summary>
+    public bool Diagnostics = BackpropDefaults.Diagnostics;
+
+    /// <summary>
+    /// Called on the training thread with each <see cref="TrainingWarning"/> as soon as the diagnostics raise it (an
+    /// exploding gradient before the divergence it leads to); default <see langword="null"/>. The warnings also go to
+    /// <c>MLContext.Log</c> and stay in the model's history (<see cref="TrainingHistory.Warnings"/>).
+    /// </summary>
+    public Action<TrainingWarning>? WarningRaised;
+
+    /// <summary>
     /// The seed of initialisation, shuffling, dropout and the validation split; default <see langword="null"/>: drawn
     /// from the <c>MLContext</c>'s random source, so <c>new MLContext(seed: n)</c> makes training reproducible.
     /// </summary>

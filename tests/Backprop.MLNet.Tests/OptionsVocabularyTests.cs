@@ -47,6 +47,8 @@ public class OptionsVocabularyTests
         [nameof(MlpTrainerOptions.NumberOfModels)] = 3,
         [nameof(MlpTrainerOptions.NumberOfThreads)] = (int?)1,
         [nameof(MlpTrainerOptions.EpochCompleted)] = new Action<EpochRecord>(_ => { }),
+        [nameof(MlpTrainerOptions.Diagnostics)] = false,
+        [nameof(MlpTrainerOptions.WarningRaised)] = new Action<TrainingWarning>(_ => { }),
     };
 
     private static IEnumerable<PropertyInfo> EngineOptions

@@ -205,6 +205,48 @@ public class RegressionTrainerTests
         Assert.Contains(lines, l => l.Contains("stopped after epoch 6: Completed"));
     }
 
+    [Fact]
+    public void A_deep_sigmoid_network_warns_of_vanishing_gradients_in_the_log_the_callback_and_the_saved_model()
+    {
+        var ml = new MLContext(seed: 1);
+        var warnings = new List<string>();
+        var epochLines = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            lock (warnings)
+                (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning ? warnings : epochLines).Add(e.Message);
+        };
+        var raised = new List<TrainingWarning>();
+        var options = Houses.QuickOptions(6);
+        options.HiddenLayers = Enumerable.Repeat(16, 12).ToArray();
+        options.Activation = Activation.Sigmoid;
+        options.EarlyStopping = false;
+        options.WarningRaised = raised.Add;
+
+        IDataView houses = Houses.Load(ml);
+        var model = Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(houses);
+
+        TrainingWarning vanishing = Assert.Single(raised);
+        Assert.Equal(TrainingWarningKind.VanishingGradients, vanishing.Kind);
+        Assert.Contains(warnings, l => l.Contains("Vanishing gradients") && l.Contains("Try ReLU or GELU"));
+        // Each epoch's line profiles the 13 layers' gradient RMS, first to output.
+        Assert.Contains(epochLines, l => l.Contains("Epoch 6: training loss") && l.Split("gradient RMS ")[1].Split(" / ").Length == 13);
+
+        string path = Path.Combine(Path.GetTempPath(), $"backprop-vanishing-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, houses.Schema, path);
+            var loaded = (TransformerChain<ITransformer>)ml.Model.Load(path, out _);
+            var parameters = ((RegressionPredictionTransformer<BackpropRegressionModelParameters>)loaded.LastTransformer).Model;
+            Assert.Equal([vanishing], parameters.History.Warnings);
+            Assert.All(parameters.History.Epochs, e => Assert.Equal(13, e.Diagnostics!.Layers.Count));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
 
     [Fact]
     public void EpochCompleted_sees_every_epoch_the_history_keeps()

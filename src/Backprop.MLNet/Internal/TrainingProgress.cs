@@ -44,7 +44,10 @@ internal sealed class TrainingProgress : IDisposable
             $"{who}Epoch {record.Epoch}: training loss {record.TrainingLoss:G6}" +
             (record.ValidationLoss is { } v ? $", validation loss {v:G6}" : "") +
             (record.ValidationMetric is { } m ? $", validation metric {m:G6}" : "") +
-            $", learning rate {record.LearningRate:G4}, {record.Seconds:F3} s");
+            $", learning rate {record.LearningRate:G4}, {record.Seconds:F3} s" +
+            (record.Diagnostics is { } d ? $", gradient RMS {GradientProfile(d)}" : ""));
+        foreach (TrainingWarning warning in record.Warnings)
+            _channel.Warning($"{who}{warning.Message}");
         _host.CheckAlive();
     }
 
@@ -59,6 +62,10 @@ internal sealed class TrainingProgress : IDisposable
             _channel.Info($"{Who(m, ensemble.Members.Count)}Backprop training stopped after epoch {history.Epochs[^1].Epoch}: {history.StopReason}{best}.");
         }
     }
+
+    // Each layer's weight-gradient RMS, first to output: vanishing or exploding gradients show as orders of magnitude.
+    private static string GradientProfile(EpochDiagnostics diagnostics) =>
+        string.Join(" / ", diagnostics.Layers.Select(l => l.GradientRms.ToString("G2", System.Globalization.CultureInfo.InvariantCulture)));
 
     // Names the network of an ensemble at the start of a line; nothing for a single network.
     private static string Who(int member, int members) => members > 1 ? $"Network {member + 1} of {members}: " : "";

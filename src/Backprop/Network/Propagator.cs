@@ -108,6 +108,12 @@ internal sealed unsafe class Propagator
     /// <summary>The raw network outputs of the last forward pass, rows × outputs.</summary>
     public Span<float> Outputs(int rows) => _preActivations[^1].AsSpan(0, rows * _layout.OutputCount);
 
+    /// <summary>Layer <paramref name="layer"/>'s pre-activations Z of the last forward pass, rows × its width.</summary>
+    public ReadOnlySpan<float> PreActivations(int layer, int rows) => _preActivations[layer].AsSpan(0, rows * _layout.OutputWidth(layer));
+
+    /// <summary>Layer <paramref name="layer"/>'s ∂loss/∂Z of the last backward pass, rows × its width.</summary>
+    public ReadOnlySpan<float> Delta(int layer, int rows) => _deltas[layer].AsSpan(0, rows * _layout.OutputWidth(layer));
+
     /// <summary>Where the loss writes ∂loss/∂output before <see cref="Backward"/>.</summary>
     public Span<float> OutputGradient(int rows) => _deltas[^1].AsSpan(0, rows * _layout.OutputCount);
 

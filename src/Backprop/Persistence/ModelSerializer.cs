@@ -11,14 +11,14 @@ namespace Backprop;
 /// <remarks>
 /// Version 2 added the periodic embedding after the activations and dropped the epochs' wall-clock seconds, so the
 /// same data, options and seed give the same bytes (a loaded history's <see cref="EpochRecord.Seconds"/> are 0).
-/// Version 1 files still load. Lengths are checked against the bytes there are before anything is allocated, and
+/// Version 3 added each epoch's diagnostics and warnings. Versions 1 and 2 still load. Lengths are checked against the bytes there are before anything is allocated, and
 /// values no trained model can hold (a non-finite parameter, a label scale that is not positive) are refused even
 /// under a valid checksum.
 /// </remarks>
 internal static class ModelSerializer
 {
     /// <summary>The version this code writes and the newest it reads.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>A payload is read in pieces of this size, so a damaged length cannot make it allocate more than the file holds.</summary>
     private const int ReadChunkBytes = 1 << 20;
@@ -134,6 +134,7 @@ internal static class ModelSerializer
             w.Write(e.ValidationLoss ?? double.NaN);
             w.Write(e.ValidationMetric ?? double.NaN);
             w.Write(e.LearningRate);
+            WriteDiagnostics(w, e);
         }
 
         TrainingState? state = model.TrainingState;
@@ -149,6 +150,67 @@ internal static class ModelSerializer
         w.Write(state.Schedule.Scale);
         w.Write(state.Schedule.Best);
         w.Write(state.Schedule.EpochsWithoutImprovement);
+    }
+
+    private static void WriteDiagnostics(BinaryWriter w, EpochRecord e)
+    {
+        w.Write(e.Diagnostics is not null);
+        if (e.Diagnostics is { } d)
+        {
+            w.Write(d.GradientNorm);
+            w.Write(d.ClippedFraction);
+            w.Write(d.SampledSteps);
+            w.Write(d.Layers.Count);
+            foreach (LayerDiagnostics layer in d.Layers)
+            {
+                w.Write(layer.GradientRms);
+                w.Write(layer.DeltaRms);
+                w.Write(layer.WeightRms);
+                w.Write(layer.UpdateRatio);
+                w.Write(layer.DeadFraction ?? double.NaN);
+                w.Write(layer.SaturatedFraction ?? double.NaN);
+            }
+        }
+        w.Write(e.Warnings.Count);
+        foreach (TrainingWarning warning in e.Warnings)
+        {
+            w.Write((int)warning.Kind);
+            w.Write(warning.Layer ?? -1);
+            w.Write(warning.Message);
+        }
+    }
+
+    private static EpochRecord ReadDiagnostics(BinaryReader r, EpochRecord record, int layers)
+    {
+        EpochDiagnostics? diagnostics = null;
+        if (r.ReadBoolean())
+        {
+            double norm = r.ReadDouble(), clipped = r.ReadDouble();
+            int sampled = r.ReadInt32(), count = r.ReadInt32();
+            if (count != layers)
+                throw new InvalidDataException($"epoch {record.Epoch}'s diagnostics cover {count} layers of the model's {layers}: the file is corrupt.");
+            var measured = new LayerDiagnostics[count];
+            for (int l = 0; l < count; l++)
+            {
+                double gradient = r.ReadDouble(), delta = r.ReadDouble(), weight = r.ReadDouble(), update = r.ReadDouble();
+                double dead = r.ReadDouble(), saturated = r.ReadDouble();
+                measured[l] = new LayerDiagnostics(l, gradient, delta, weight, update, NullIfNaN(dead), NullIfNaN(saturated));
+            }
+            diagnostics = new EpochDiagnostics(measured, norm, clipped, sampled);
+        }
+        int warningCount = r.ReadInt32();
+        if (warningCount < 0 || warningCount > (r.BaseStream.Length - r.BaseStream.Position) / 9)
+            throw new InvalidDataException($"epoch {record.Epoch} claims {warningCount} warnings that do not fit in the file: it is corrupt.");
+        var warnings = new TrainingWarning[warningCount];
+        for (int i = 0; i < warningCount; i++)
+        {
+            var kind = (TrainingWarningKind)r.ReadInt32();
+            if (!Enum.IsDefined(kind))
+                throw new InvalidDataException($"epoch {record.Epoch} holds a warning of unknown kind {(int)kind}: the file is corrupt.");
+            int layer = r.ReadInt32();
+            warnings[i] = new TrainingWarning(kind, record.Epoch, layer < 0 ? null : layer, r.ReadString());
+        }
+        return record with { Diagnostics = diagnostics, Warnings = warnings };
     }
 
     private static MultilayerPerceptron ReadPayload(BinaryReader r, int version)
@@ -194,6 +256,8 @@ internal static class ModelSerializer
             double trainLoss = r.ReadDouble(), validLoss = r.ReadDouble(), metric = r.ReadDouble();
             double rate = r.ReadDouble(), seconds = version < 2 ? r.ReadDouble() : 0;
             epochs[i] = new EpochRecord(epoch, trainLoss, NullIfNaN(validLoss), NullIfNaN(metric), rate, seconds);
+            if (version >= 3)
+                epochs[i] = ReadDiagnostics(r, epochs[i], layers);
         }
         var history = new TrainingHistory(epochs, metricName, best < 0 ? null : best, stopReason);
 

@@ -98,6 +98,9 @@ public static class BackpropDefaults
     /// </summary>
     public const int RecommendedNumberOfModels = 5;
 
+    /// <summary>Whether training measures every layer's health and warns about it: yes.</summary>
+    public const bool Diagnostics = true;
+
     /// <summary>Whether a regression label is standardised inside the model: yes.</summary>
     public const bool StandardizeLabel = true;
 

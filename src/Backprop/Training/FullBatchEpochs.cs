@@ -19,12 +19,26 @@ internal sealed class FullBatchEpochs(TrainingContext context, LbfgsOptimizer op
     public override (double TrainingLoss, bool Progressed) Run(float[] parameters, int epoch, float rate, OptimizerProgress state)
     {
         float[][] history = state.Buffers;
+        TrainingDiagnostics? diagnostics = context.Diagnostics;
+        diagnostics?.BeginEpoch(epoch + 1, 1);
+        diagnostics?.BeforeUpdate(parameters);
         bool progressed = optimizer.Iterate(parameters, _gradient, ref _loss, ref history, Objective);
+        if (diagnostics is not null)
+        {
+            // The iteration's one step: the full objective's gradient at its end (penalty included), the last batch's
+            // activations and deltas, and the change the line search made.
+            diagnostics.AfterUpdate(parameters);
+            diagnostics.ObserveBackward(context.Batch.Propagator, LastBatchRows, _gradient);
+            diagnostics.ObserveGradientNorm(Math.Sqrt(Kernels.OptimizerKernels.SumOfSquares(_gradient)), clipped: false);
+        }
         state.Buffers = history;
         state.Steps++;
         context.Cancellation.ThrowIfCancellationRequested();
         return (_loss, progressed);
     }
+
+    /// <summary>The rows of the last batch of an objective evaluation, whose activations the propagator holds after it.</summary>
+    private int LastBatchRows => (context.Train.Count - 1) % context.Batch.Capacity + 1;
 
     /// <summary>The weighted mean loss over every training row plus the penalty, with its gradient.</summary>
     private double Objective(float[] parameters, float[] gradient)

@@ -20,6 +20,7 @@ internal sealed class MiniBatchEpochs(TrainingContext context, MiniBatchOptimize
         if (options.Shuffle)
             SeededRandom.ForStream(options.Seed, RandomStream.Shuffle, epoch).Shuffle(_order);
         SeededRandom dropoutRandom = SeededRandom.ForStream(options.Seed, RandomStream.Dropout, epoch);
+        context.Diagnostics?.BeginEpoch(epoch + 1, (_order.Length + batch.Capacity - 1) / batch.Capacity);
 
         double lossSum = 0, weightSum = 0;
         for (int start = 0, index = 0; start < _order.Length; start += batch.Capacity, index++)

@@ -147,6 +147,20 @@ public sealed class MlpTrainerOptions
     public Action<EpochRecord>? EpochCompleted { get; set; }
 
     /// <summary>
+    /// Measure every layer's gradients, weights, updates and dead or saturated units on a sample of each epoch's steps
+    /// (<see cref="EpochRecord.Diagnostics"/>) and raise <see cref="TrainingWarning"/>s with advice when they show
+    /// vanishing or exploding gradients, dead or saturated layers or oversized updates; default
+    /// <see langword="true"/>. They change no trained value; turn them off only to time training without them.
+    /// </summary>
+    public bool Diagnostics { get; set; } = BackpropDefaults.Diagnostics;
+
+    /// <summary>
+    /// Called with each <see cref="TrainingWarning"/> as soon as it is raised, on the training thread (an exploding
+    /// gradient is reported within the step that shows it, before any divergence); default none.
+    /// </summary>
+    public Action<TrainingWarning>? WarningRaised { get; set; }
+
+    /// <summary>
     /// The held-out fold of one ensemble member: the training rows are split into <c>Count</c> folds by the ensemble's
     /// seed, and this member early-stops on fold <c>Index</c>. Null for a single network.
     /// </summary>

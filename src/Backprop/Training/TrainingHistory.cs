@@ -23,6 +23,9 @@ public sealed class TrainingHistory
     /// <summary>Why the last run ended.</summary>
     public StopReason StopReason { get; }
 
+    /// <summary>Every warning the training diagnostics raised, in order (see <see cref="EpochRecord.Warnings"/>).</summary>
+    public IReadOnlyList<TrainingWarning> Warnings => Epochs.SelectMany(e => e.Warnings).ToArray();
+
     /// <summary>The training loss of each epoch (scikit-learn's <c>loss_curve_</c>).</summary>
     public IReadOnlyList<double> TrainingLossCurve => Epochs.Select(e => e.TrainingLoss).ToArray();
 

@@ -63,7 +63,8 @@ internal sealed class TrainingRun
         // member of an ensemble and a refit on all rows get the same penalty.
         _context = new TrainingContext(options,
             new Objective(_layout, _loss, options.L1Regularization, options.L2RegularizationFor(training.RowCount)),
-            _rows.Train, batch, cancellation);
+            _rows.Train, batch, cancellation,
+            options.Diagnostics ? new TrainingDiagnostics(_layout, new TrainingHealth(options, _layout)) : null);
         _scorer = _rows.Validation is { } held ? new ValidationScorer(_loss, options.EarlyStoppingMetric, batch, _layout.OutputCount, held.Count) : null;
         _metricName = ValidationScorer.MetricFor(_loss, options.EarlyStoppingMetric);
     }
@@ -115,6 +116,11 @@ internal sealed class TrainingRun
             _options.LearningRateSchedule.EpochEnded(monitored, _options.LearningRate, schedule);
 
             var record = new EpochRecord(epoch + 1, trainingLoss, validationLoss, validationMetric, rate, watch.Elapsed.TotalSeconds);
+            if (_context.Diagnostics is { } diagnostics)
+            {
+                var (measured, warnings) = diagnostics.EndEpoch(parameters);
+                record = record with { Diagnostics = measured, Warnings = warnings };
+            }
             history.Add(record);
             _options.EpochCompleted?.Invoke(record);
 

@@ -24,29 +24,39 @@ internal sealed class TrainingStep
     public double Run(float[] parameters, int count, double batchWeight, float rate, OptimizerProgress state, SeededRandom dropoutRandom,
         int epoch, int batchIndex)
     {
-        var (options, batch) = (_context.Options, _context.Batch);
+        var (options, batch, diagnostics) = (_context.Options, _context.Batch, _context.Diagnostics);
+        bool measured = diagnostics is not null && diagnostics.Samples(batchIndex);
         double batchLoss = _context.Objective.Batch(batch.Propagator, parameters, count, batch.Targets(count),
             batch.Weights(_context.Train, count), (float)(1.0 / batchWeight), _gradient, accumulate: false, options.Dropout, dropoutRandom);
         if (!double.IsFinite(batchLoss))
             throw new TrainingDivergedException(
                 $"Training diverged: the loss became {batchLoss} in epoch {epoch + 1}, batch {batchIndex + 1}. {_context.DivergenceAdvice}");
+        if (measured)
+            diagnostics!.ObserveBackward(batch.Propagator, count, _gradient);
 
         _context.Objective.AddPenaltyGradient(parameters, _gradient);
         Clip(epoch, batchIndex);
+        if (measured)
+            diagnostics!.BeforeUpdate(parameters);
         if (_weightDecay > 0f)
             DecayWeights(parameters, rate * _weightDecay);
         _optimizer.Step(parameters, _gradient, rate, state.Buffers, ++state.Steps);
+        if (measured)
+            diagnostics!.AfterUpdate(parameters);
         return batchLoss;
     }
 
     private void Clip(int epoch, int batchIndex)
     {
         double squares = Kernels.OptimizerKernels.SumOfSquares(_gradient);
+        bool clips = _context.Options.GradientClipNorm is { } limit && squares > (double)limit * limit;
+        // Measured first, so that an exploding gradient is warned about before the divergence it leads to.
+        _context.Diagnostics?.ObserveGradientNorm(Math.Sqrt(squares), clips);
         if (!double.IsFinite(squares))
             throw new TrainingDivergedException(
                 $"Training diverged: the gradient became non-finite in epoch {epoch + 1}, batch {batchIndex + 1}. {_context.DivergenceAdvice}");
-        if (_context.Options.GradientClipNorm is { } limit && squares > (double)limit * limit)
-            System.Numerics.Tensors.TensorPrimitives.Multiply(_gradient, (float)(limit / Math.Sqrt(squares)), _gradient);
+        if (clips)
+            System.Numerics.Tensors.TensorPrimitives.Multiply(_gradient, (float)(_context.Options.GradientClipNorm!.Value / Math.Sqrt(squares)), _gradient);
     }
 
     private void DecayWeights(float[] parameters, float shrink)
