@@ -11,7 +11,6 @@ namespace Backprop.MLNet.Benchmarks;
 [MemoryDiagnoser]
 public class TrainingBenchmarks
 {
-    private const int W2Rows = 6_000, W2Inputs = 784, W2Classes = 10;
     private TrainingData _data = null!;
     private TrainingData _w2 = null!;
     private Propagator _propagator = null!;
@@ -27,15 +26,9 @@ public class TrainingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var (features, labels) = W1Data.Generate(W1Data.TrainRows, seed: 1);
-        _data = new TrainingData(features, W1Data.FeatureCount, labels);
-
-        // Pixel-like inputs and balanced labels: the time of an epoch does not depend on what the pixels show.
-        var random = new Random(2);
-        var pixels = new float[W2Rows * W2Inputs];
-        for (int i = 0; i < pixels.Length; i++)
-            pixels[i] = random.NextSingle();
-        _w2 = new TrainingData(pixels, W2Inputs, Enumerable.Range(0, W2Rows).Select(i => (float)(i % W2Classes)).ToArray());
+        _data = EpochWorkloads.W1();
+        _w2 = EpochWorkloads.W2();
+        float[] features = _data.Features, labels = _data.Labels;
 
         // One step's state, as TrainingRun holds it: the first 256 W1 rows in the batch buffer.
         var layout = new NetworkLayout(W1Data.FeatureCount, [128, 64, 1], [Activation.ReLU, Activation.ReLU]);
@@ -60,16 +53,8 @@ public class TrainingBenchmarks
     }
 
     [Benchmark]
-    public MultilayerPerceptron W1Epoch() => new MlpTrainer(new MlpTrainerOptions
-    {
-        HiddenLayers = [128, 64], BatchSize = 256, NumberOfIterations = 1, EarlyStopping = false, ValidationFraction = 0f, L2Regularization = 0f,
-        NumberOfThreads = Threads, Seed = 1,
-    }).Train(_data);
+    public MultilayerPerceptron W1Epoch() => new MlpTrainer(EpochWorkloads.W1Epoch(Threads)).Train(_data);
 
     [Benchmark]
-    public MultilayerPerceptron W2Epoch() => new MlpTrainer(new MlpTrainerOptions
-    {
-        HiddenLayers = [256, 128], Loss = LossFunction.SoftmaxCrossEntropy(), NumberOfClasses = W2Classes, BatchSize = 128,
-        NumberOfIterations = 1, EarlyStopping = false, ValidationFraction = 0f, L2Regularization = 0f, NumberOfThreads = Threads, Seed = 1,
-    }).Train(_w2);
+    public MultilayerPerceptron W2Epoch() => new MlpTrainer(EpochWorkloads.W2Epoch(Threads)).Train(_w2);
 }
