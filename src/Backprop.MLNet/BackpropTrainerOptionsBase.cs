@@ -30,6 +30,13 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// </summary>
     public PeriodicEmbedding? NumericEmbedding;
 
+    /// <summary>
+    /// Give every hidden layer after the first a residual connection (its output is f(z) plus its input, through a
+    /// learned projection where the widths differ), so that deep networks train; default <see langword="false"/>.
+    /// Exported to ONNX.
+    /// </summary>
+    public bool Residual = BackpropDefaults.Residual;
+
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
     public Activation Activation = Activation.FromKind(BackpropDefaults.Activation);
 

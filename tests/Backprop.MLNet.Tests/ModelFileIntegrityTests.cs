@@ -21,7 +21,8 @@ public class ModelFileIntegrityTests
 {
     private const int Truncations = 200, BitFlips = 600, CountOverwrites = 200;
     private static readonly int[] CountValues = [0, -1, 1, 16392, 1 << 30, int.MaxValue, int.MinValue];
-    private static readonly TimeSpan LoadLimit = TimeSpan.FromSeconds(5);
+    // A load takes milliseconds; the limit only tells a hang from a slow machine, so it is generous.
+    private static readonly TimeSpan LoadLimit = TimeSpan.FromSeconds(30);
 
     [Theory]
     [InlineData(LabelTask.Regression)]
@@ -125,7 +126,10 @@ public class ModelFileIntegrityTests
     /// <summary>"refused", "identical", or "FAIL: …" for a hang, another exception or different predictions.</summary>
     private static string LoadAndScore(MLContext ml, byte[] zip, IDataView featurized, float[] expected, bool inBlock)
     {
-        var load = Task.Run(() => Scores(ml, zip, featurized));
+        // On a thread of its own: the other tests' training keeps the thread pool busy, and a queued load could wait
+        // its turn longer than the limit.
+        var load = Task.Factory.StartNew(() => Scores(ml, zip, featurized), CancellationToken.None, TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
         try
         {
             if (!load.Wait(LoadLimit))

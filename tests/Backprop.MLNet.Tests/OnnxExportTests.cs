@@ -128,6 +128,24 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         AssertClose(TaskSetups.Scores(expected).SelectMany(s => s).ToArray(), actual.GetColumn<float[]>("Score").SelectMany(s => s).ToArray());
     }
 
+    [Theory]
+    [InlineData(LabelTask.Regression)]
+    [InlineData(LabelTask.Multiclass)]
+    public void Exported_residual_connections_score_as_MLNet_does(LabelTask task)
+    {
+        // Three hidden layers: the second adds its input as it is, the third through a projection.
+        var ml = new MLContext(seed: 1);
+        var data = TaskSetups.Dataset(task).Load(ml);
+        var model = TaskSetups.Pipeline(ml, task, o => { o.HiddenLayers = [12, 12, 6]; o.Residual = true; }).Fit(data);
+        var layers = TaskSetups.Parameters(model).Network.Layers;
+        Assert.True(layers[1].Residual && layers[1].Projection.IsEmpty && layers[2].Residual && !layers[2].Projection.IsEmpty);
+        var expected = model.Transform(data);
+
+        var actual = ScoreThroughOnnx(ml, model, data);
+
+        AssertClose(TaskSetups.Scores(expected).SelectMany(s => s).ToArray(), actual.GetColumn<float[]>("Score").SelectMany(s => s).ToArray());
+    }
+
     private void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -48,6 +48,7 @@ public class OptionsVocabularyTests
         [nameof(MlpTrainerOptions.NumberOfThreads)] = (int?)1,
         [nameof(MlpTrainerOptions.EpochCompleted)] = new Action<EpochRecord>(_ => { }),
         [nameof(MlpTrainerOptions.Diagnostics)] = false,
+        [nameof(MlpTrainerOptions.Residual)] = true,
         [nameof(MlpTrainerOptions.WarningRaised)] = new Action<TrainingWarning>(_ => { }),
     };
 

@@ -82,6 +82,44 @@ public class GradientCheckTests
         CentralDifferences.AssertGradientMatches(gradient, p, Reference);
     }
 
+    [Theory]
+    [InlineData("ReLU", "SquaredError", false)]
+    [InlineData("Tanh", "SoftmaxCrossEntropy(weights, smoothing)", false)]
+    [InlineData("Gelu", "BinaryCrossEntropy(pos 2.5)", true)]
+    public void Residual_gradient_matches_central_differences(string activationName, string lossName, bool penalties)
+    {
+        // Layer 1 adds its input as it is (5 → 5), layer 2 through a projection (5 → 3); penalties reach the projection.
+        Activation activation = Activations[activationName];
+        LossFunction loss = Losses[lossName];
+        int outputs = loss is SoftmaxCrossEntropyLoss ? 3 : 1;
+        int[] widths = [5, 5, 3, outputs];
+        Activation[] hidden = [activation, activation, activation];
+        float l1 = penalties ? 0.03f : 0f, l2 = penalties ? 0.2f : 0f;
+        var layout = new NetworkLayout(Inputs, widths, hidden, residual: true);
+        Assert.True(layout.HasSkip(1) && !layout.HasProjection(1) && layout.HasProjection(2) && !layout.HasSkip(0) && !layout.HasSkip(3));
+
+        var random = new Random(8);
+        float[] parameters = Enumerable.Range(0, layout.ParameterCount).Select(_ => (float)(random.NextDouble() * 1.6 - 0.8)).ToArray();
+        float[] x = Enumerable.Range(0, Rows * Inputs).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        float[] weights = Enumerable.Range(0, Rows).Select(_ => (float)(0.5 + random.NextDouble())).ToArray();
+        float[] y = Enumerable.Range(0, Rows).Select(_ => Target(loss, random)).ToArray();
+
+        var propagator = new Propagator(layout, Rows, withDropout: false, threads: 1);
+        x.CopyTo(propagator.Input, 0);
+        var objective = new Objective(layout, loss, l1, l2);
+        var gradient = new float[layout.ParameterCount];
+        double weightSum = weights.Sum(w => (double)w);
+        double value = objective.Batch(propagator, parameters, Rows, y, weights, (float)(1 / weightSum), gradient, accumulate: false) / weightSum
+            + objective.Penalty(parameters, gradient);
+
+        double[] p = parameters.Select(v => (double)v).ToArray();
+        double[] xd = x.Select(v => (double)v).ToArray();
+        double Reference(double[] q) => ReferenceNetwork.Objective(Inputs, widths, hidden, q, xd, Rows, y, weights, loss, l1, l2, residual: true);
+
+        Assert.Equal(Reference(p), value, 1e-4 * Math.Max(1, Math.Abs(value)));
+        CentralDifferences.AssertGradientMatches(gradient, p, Reference);
+    }
+
     private static float Target(LossFunction loss, Random random) => loss switch
     {
         PoissonLoss => random.Next(0, 5),

@@ -48,15 +48,16 @@ public class IntegratedGradientsTests
     }
 
     [Theory]
-    [InlineData("ReLU", new[] { 24, 16, 8 })]
-    [InlineData("LeakyReLU", new[] { 24, 16, 8 })]
-    [InlineData("ReLU", new[] { 96 })]
-    public void A_path_through_a_piecewise_linear_network_is_linear_between_its_breakpoints(string activation, int[] hiddenLayers)
+    [InlineData("ReLU", new[] { 24, 16, 8 }, false)]
+    [InlineData("LeakyReLU", new[] { 24, 16, 8 }, false)]
+    [InlineData("ReLU", new[] { 96 }, false)]
+    [InlineData("ReLU", new[] { 24, 24, 8 }, true)]
+    public void A_path_through_a_piecewise_linear_network_is_linear_between_its_breakpoints(string activation, int[] hiddenLayers, bool residual)
     {
         // Three hidden layers, so that breakpoints found in one layer split the pieces the next layer sees; one wide
-        // layer, whose breakpoints outnumber its width.
+        // layer, whose breakpoints outnumber its width; residual connections, as they are and through a projection.
         MultilayerPerceptron network = Train(Task.Regression, activation == "ReLU" ? Activation.ReLU : Activation.LeakyReLU(0.1f),
-            hiddenLayers: hiddenLayers);
+            hiddenLayers: hiddenLayers, residual: residual);
         var path = new PiecewiseLinearPath(network.Layout);
         float[] rows = Rows(30, seed: 5);
         static float[] Point(float[] start, float[] end, float alpha) =>
@@ -81,6 +82,15 @@ public class IntegratedGradientsTests
             pieces += breakpoints.Length - 1;
         }
         Assert.True(pieces > 3 * 15, $"only {pieces} pieces on 15 paths: the paths should cross many units");
+    }
+
+    [Fact]
+    public void A_residual_ReLU_network_is_explained_exactly()
+    {
+        MultilayerPerceptron network = Train(Task.Multiclass, Activation.ReLU, hiddenLayers: [32, 32, 16], residual: true);
+        var explainer = new IntegratedGradients(network);
+        Assert.True(explainer.IsExact);
+        AssertComplete(explainer, network.OutputCount, everyRow: true);
     }
 
     [Fact]
@@ -209,7 +219,7 @@ public class IntegratedGradientsTests
     private static float[] Rows(int rows, int seed) => SyntheticData.Regression(rows, Features, seed).Features;
 
     private static MultilayerPerceptron Train(Task task, Activation activation, PeriodicEmbedding? embedding = null, int seed = 1,
-        int[]? hiddenLayers = null)
+        int[]? hiddenLayers = null, bool residual = false)
     {
         TrainingData data = SyntheticData.Regression(600, Features, seed: 21);
         float[] labels = task switch
@@ -221,6 +231,7 @@ public class IntegratedGradientsTests
         return new MlpTrainer(new MlpTrainerOptions
         {
             HiddenLayers = hiddenLayers ?? [32, 16],
+            Residual = residual,
             Activation = activation,
             NumericEmbedding = embedding,
             Loss = task switch

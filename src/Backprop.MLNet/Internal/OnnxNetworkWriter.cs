@@ -55,9 +55,17 @@ internal static class OnnxNetworkWriter
             string weights = ctx.AddInitializer(layer.Weights.ToArray(), [layer.InputSize, layer.OutputSize], $"{prefix}W{l}");
             string biases = ctx.AddInitializer(layer.Biases.ToArray(), [layer.OutputSize], $"{prefix}B{l}");
             string product = Node(ctx, "MatMul", [x, weights], $"{prefix}MatMul{l}");
-            x = Node(ctx, "Add", [product, biases], $"{prefix}Linear{l}");
+            string output = Node(ctx, "Add", [product, biases], $"{prefix}Linear{l}");
             if (layer.Activation is { } activation)
-                x = WriteActivation(ctx, activation, x, $"{prefix}Activation{l}");
+                output = WriteActivation(ctx, activation, output, $"{prefix}Activation{l}");
+            if (layer.Residual)
+            {
+                string skip = layer.Projection.IsEmpty ? x
+                    : Node(ctx, "MatMul", [x, ctx.AddInitializer(layer.Projection.ToArray(), [layer.InputSize, layer.OutputSize], $"{prefix}P{l}")],
+                        $"{prefix}Projection{l}");
+                output = Node(ctx, "Add", [output, skip], $"{prefix}Residual{l}");
+            }
+            x = output;
         }
         return x;
     }

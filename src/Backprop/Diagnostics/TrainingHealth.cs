@@ -63,7 +63,7 @@ internal sealed class TrainingHealth(MlpTrainerOptions options, NetworkLayout la
         if (_vanishingEpochs >= VanishingEpochs)
             Raise(TrainingWarningKind.VanishingGradients, 0, Format(
                 $"Vanishing gradients: the first layer's weight gradient (RMS {first:G2}) has been below {VanishingRatio:G1} of the output layer's ({last:G2}) ",
-                $"for {_vanishingEpochs} epochs, so the early layers barely learn. Try ReLU or GELU units with He initialisation, or fewer layers."));
+                $"for {_vanishingEpochs} epochs, so the early layers barely learn. Try ReLU or GELU units with He initialisation, residual connections (Residual = true), or fewer layers."));
 
         if (options.GradientClipNorm is { } clip && diagnostics.ClippedFraction > UnhealthyShare)
             RaiseExploding(Format($"Exploding gradients: GradientClipNorm {clip} clipped {diagnostics.ClippedFraction:P0} of the steps of epoch {_epoch}."),

@@ -3,13 +3,16 @@ namespace Backprop;
 /// <summary>A read-only view of one trained dense layer: output = f(input·W + b).</summary>
 public sealed class DenseLayer
 {
-    internal DenseLayer(int inputSize, int outputSize, Activation? activation, ReadOnlyMemory<float> weights, ReadOnlyMemory<float> biases)
+    internal DenseLayer(int inputSize, int outputSize, Activation? activation, ReadOnlyMemory<float> weights, ReadOnlyMemory<float> biases,
+        bool residual = false, ReadOnlyMemory<float> projection = default)
     {
         InputSize = inputSize;
         OutputSize = outputSize;
         Activation = activation;
         Weights = weights;
         Biases = biases;
+        Residual = residual;
+        Projection = projection;
     }
 
     /// <summary>The number of inputs.</summary>
@@ -27,6 +30,19 @@ public sealed class DenseLayer
     /// <summary>b, one per unit.</summary>
     public ReadOnlyMemory<float> Biases { get; }
 
+    /// <summary>
+    /// Whether the layer adds its input to its output (a residual connection): output = f(input·W + b) + input, or
+    /// + input·P through <see cref="Projection"/> when the widths differ.
+    /// </summary>
+    public bool Residual { get; }
+
+    /// <summary>
+    /// P, <see cref="InputSize"/> × <see cref="OutputSize"/>, row-major, for a <see cref="Residual"/> layer whose widths
+    /// differ; empty otherwise.
+    /// </summary>
+    public ReadOnlyMemory<float> Projection { get; }
+
     /// <inheritdoc/>
-    public override string ToString() => $"Dense({InputSize}→{OutputSize}{(Activation is { } a ? ", " + a : "")})";
+    public override string ToString() =>
+        $"Dense({InputSize}→{OutputSize}{(Activation is { } a ? ", " + a : "")}{(Residual ? Projection.IsEmpty ? ", + input" : ", + input·P" : "")})";
 }

@@ -35,7 +35,9 @@ public sealed class MultilayerPerceptron
             layout.InputWidth(l), layout.OutputWidth(l),
             l < layout.LayerCount - 1 ? layout.HiddenActivations[l] : null,
             new ReadOnlyMemory<float>(parameters, layout.WeightOffset(l), layout.WeightCount(l)),
-            new ReadOnlyMemory<float>(parameters, layout.BiasOffset(l), layout.OutputWidth(l)))).ToArray();
+            new ReadOnlyMemory<float>(parameters, layout.BiasOffset(l), layout.OutputWidth(l)),
+            layout.HasSkip(l),
+            layout.HasProjection(l) ? new ReadOnlyMemory<float>(parameters, layout.ProjectionOffset(l), layout.WeightCount(l)) : default)).ToArray();
         if (layout.Embedding is { } embedding)
             Embedding = new PeriodicEmbeddingLayer(embedding,
                 new ReadOnlyMemory<float>(parameters, layout.EmbeddingOffset, embedding.ParameterCount));

@@ -3,15 +3,22 @@ namespace Backprop;
 /// <summary>
 /// The shape of a network and where each layer's parameters sit in its one flat parameter vector: for each layer,
 /// its weights (inputs × outputs, row-major) followed by its biases, then the parameters of any
-/// <see cref="EmbeddingLayout"/>, which stands between the inputs and the first layer.
+/// <see cref="EmbeddingLayout"/>, which stands between the inputs and the first layer, then the projections of the
+/// residual connections between hidden layers of different widths.
 /// </summary>
+/// <remarks>
+/// With residual connections every hidden layer after the first adds its input to its output: out = f(z) + x, or
+/// f(z) + x·P (P inputs × outputs, no bias) where the widths differ. The first hidden layer's input is the features,
+/// and the output layer's is the last hidden output; neither has a connection.
+/// </remarks>
 internal sealed class NetworkLayout
 {
     private readonly int[] _widths;
     private readonly int[] _weightOffsets;
+    private readonly int[] _projectionOffsets;   // per layer; −1 where there is no projection
 
     public NetworkLayout(int inputCount, IReadOnlyList<int> layerWidths, IReadOnlyList<Activation> hiddenActivations,
-        EmbeddingLayout? embedding = null)
+        EmbeddingLayout? embedding = null, bool residual = false)
     {
         if (inputCount < 1)
             throw new ArgumentOutOfRangeException(nameof(inputCount), inputCount, "A network needs at least one input.");
@@ -36,7 +43,22 @@ internal sealed class NetworkLayout
             offset += (long)_widths[l] * _widths[l + 1] + _widths[l + 1];
         }
         EmbeddingOffset = checked((int)offset);
-        ParameterCount = checked((int)(offset + (embedding?.ParameterCount ?? 0)));
+        offset += embedding?.ParameterCount ?? 0;
+        Residual = residual;
+        _projectionOffsets = new int[LayerCount];
+        for (int l = 0; l < LayerCount; l++)
+        {
+            _projectionOffsets[l] = -1;
+            if (!HasProjection(l))
+                continue;
+            _projectionOffsets[l] = checked((int)offset);
+            offset += (long)_widths[l] * _widths[l + 1];
+        }
+        ParameterCount = checked((int)offset);
+        PenalisedWeights = [
+            .. Enumerable.Range(0, LayerCount).Select(l => (_weightOffsets[l], WeightCount(l))),
+            .. Enumerable.Range(0, LayerCount).Where(HasProjection).Select(l => (_projectionOffsets[l], WeightCount(l))),
+        ];
     }
 
     /// <summary>The features a row has (the embedding's inputs when there is one, else the first layer's).</summary>
@@ -56,6 +78,30 @@ internal sealed class NetworkLayout
     public int ParameterCount { get; }
 
     public Activation[] HiddenActivations { get; }
+
+    /// <summary>
+    /// Where the weights that penalties and weight decay shrink lie: every layer's W and every projection P (not the
+    /// biases or the embedding).
+    /// </summary>
+    public (int Offset, int Count)[] PenalisedWeights { get; }
+
+    /// <summary>Whether the hidden layers after the first have residual connections.</summary>
+    public bool Residual { get; }
+
+    /// <summary>Whether layer <paramref name="layer"/> adds its input to its output.</summary>
+    public bool HasSkip(int layer) => Residual && layer > 0 && layer < LayerCount - 1;
+
+    /// <summary>Whether layer <paramref name="layer"/>'s connection goes through a projection, its widths differing.</summary>
+    public bool HasProjection(int layer) => HasSkip(layer) && _widths[layer] != _widths[layer + 1];
+
+    /// <summary>Where layer <paramref name="layer"/>'s projection starts in the parameters; −1 where it has none.</summary>
+    public int ProjectionOffset(int layer) => _projectionOffsets[layer];
+
+    /// <summary>Layer <paramref name="layer"/>'s projection P, inputs × outputs, row-major.</summary>
+    public Span<float> Projection(Span<float> parameters, int layer) => parameters.Slice(_projectionOffsets[layer], WeightCount(layer));
+
+    /// <inheritdoc cref="Projection(Span{float}, int)"/>
+    public ReadOnlySpan<float> Projection(ReadOnlySpan<float> parameters, int layer) => parameters.Slice(_projectionOffsets[layer], WeightCount(layer));
 
     public int InputWidth(int layer) => _widths[layer];
 
@@ -79,17 +125,17 @@ internal sealed class NetworkLayout
     public int[] LayerWidths() => _widths[1..];
 
     /// <summary>The embedding's parameters within <paramref name="parameters"/>; empty without an embedding.</summary>
-    public ReadOnlySpan<float> EmbeddingParameters(ReadOnlySpan<float> parameters) => parameters[EmbeddingOffset..ParameterCount];
+    public ReadOnlySpan<float> EmbeddingParameters(ReadOnlySpan<float> parameters) => parameters.Slice(EmbeddingOffset, Embedding?.ParameterCount ?? 0);
 
     /// <inheritdoc cref="EmbeddingParameters(ReadOnlySpan{float})"/>
-    public Span<float> EmbeddingParameters(Span<float> parameters) => parameters[EmbeddingOffset..ParameterCount];
+    public Span<float> EmbeddingParameters(Span<float> parameters) => parameters.Slice(EmbeddingOffset, Embedding?.ParameterCount ?? 0);
 
     public bool SameShapeAs(NetworkLayout other) =>
         InputCount == other.InputCount && _widths.AsSpan().SequenceEqual(other._widths) &&
-        HiddenActivations.AsSpan().SequenceEqual(other.HiddenActivations) &&
+        HiddenActivations.AsSpan().SequenceEqual(other.HiddenActivations) && Residual == other.Residual &&
         (Embedding is null ? other.Embedding is null : Embedding.SameShapeAs(other.Embedding));
 
     public override string ToString() =>
         (Embedding is null ? "" : $"{InputCount}-{Embedding}-") + string.Join("-", _widths) +
-        (HiddenActivations.Length > 0 ? $" ({string.Join(", ", HiddenActivations)})" : "");
+        (HiddenActivations.Length > 0 ? $" ({string.Join(", ", HiddenActivations)})" : "") + (Residual ? " residual" : "");
 }

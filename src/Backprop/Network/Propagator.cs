@@ -11,6 +11,8 @@ namespace Backprop;
 /// forward Z = X·W + b, A = f(Z), and with dropout the next layer sees A ⊙ M;
 /// backward ∂W = Xᵀ·∂Z, ∂b = Σ_rows ∂Z, ∂X = ∂Z·Wᵀ, and ∂Z_prev = ∂X ⊙ M ⊙ f′(Z_prev). With a periodic embedding the
 /// first layer's X is the embedded input (<see cref="EmbeddingLayout"/>), and its ∂X flows on into the embedding.
+/// A hidden layer with a residual connection outputs O = A (⊙ M) + X (or + X·P): its ∂O passes through the activation
+/// into ∂Z and, unchanged (or times Pᵀ), straight to the layer below, and ∂P = Xᵀ·∂O.
 /// A large step on two or more threads runs its forward pass as two row halves and each backward layer's ∂W beside
 /// the ∂Z it passes down (<see cref="PairedWork"/>); every value is computed exactly as on one thread.
 /// </remarks>
@@ -33,6 +35,8 @@ internal sealed unsafe class Propagator
     private readonly float[][] _activations;      // f(Z) per hidden layer
     private readonly float[]?[] _dropoutMasks;    // 0 or 1/(1 − p) per hidden unit, when dropout is on
     private readonly float[]?[] _droppedOutputs;  // f(Z) ⊙ M: what the next layer sees under dropout
+    private readonly float[]?[] _outputs;         // A (⊙ M) + X (or + X·P): a residual layer's output
+    private readonly float[]?[] _outputDeltas;    // ∂loss/∂(that output), for its connection's backward
     private readonly float[][] _deltas;           // ∂loss/∂Z per layer
     private readonly EmbeddingLayout? _embedding;
     private readonly float[] _embedded = [];      // the first layer's input under an embedding, rows × its width
@@ -83,6 +87,8 @@ internal sealed unsafe class Propagator
         _activations = new float[layers - 1][];
         _dropoutMasks = new float[]?[layers - 1];
         _droppedOutputs = new float[]?[layers - 1];
+        _outputs = new float[]?[layers - 1];
+        _outputDeltas = new float[]?[layers - 1];
         for (int l = 0; l < layers; l++)
         {
             int size = batchCapacity * layout.OutputWidth(l);
@@ -95,6 +101,11 @@ internal sealed unsafe class Propagator
                 {
                     _dropoutMasks[l] = new float[size];
                     _droppedOutputs[l] = new float[size];
+                }
+                if (layout.HasSkip(l))
+                {
+                    _outputs[l] = new float[size];
+                    _outputDeltas[l] = forTraining ? new float[size] : null;
                 }
             }
         }
@@ -221,8 +232,9 @@ internal sealed unsafe class Propagator
         for (int l = 0; l < _layout.LayerCount; l++)
         {
             int inWidth = _layout.InputWidth(l), outWidth = _layout.OutputWidth(l);
+            ReadOnlySpan<float> x = layerInput;
             Span<float> z = _preActivations[l].AsSpan(first * outWidth, rows * outWidth);
-            MatrixMultiply.Multiply(layerInput, false, _layout.Weights(parameters, l), false, z,
+            MatrixMultiply.Multiply(x, false, _layout.Weights(parameters, l), false, z,
                 rows, outWidth, inWidth, accumulate: false, threads);
             RowVectorOps.AddToEachRow(z, rows, _layout.Biases(parameters, l));
             if (l == _layout.LayerCount - 1)
@@ -244,10 +256,28 @@ internal sealed unsafe class Propagator
             {
                 layerInput = a;
             }
+            if (_layout.HasSkip(l))
+            {
+                Span<float> output = _outputs[l]!.AsSpan(first * outWidth, z.Length);
+                if (_layout.HasProjection(l))
+                {
+                    layerInput.CopyTo(output);
+                    MatrixMultiply.Multiply(x, false, _layout.Projection(parameters, l), false, output,
+                        rows, outWidth, inWidth, accumulate: true, threads);
+                }
+                else
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(layerInput, x, output);
+                }
+                layerInput = output;
+            }
         }
     }
 
-    /// <summary>∂W = Xᵀ·∂Z and ∂b = Σ_rows ∂Z of layer <paramref name="layer"/>, over all rows in order.</summary>
+    /// <summary>
+    /// ∂W = Xᵀ·∂Z and ∂b = Σ_rows ∂Z of layer <paramref name="layer"/>, and ∂P = Xᵀ·∂O of its projection, over all
+    /// rows in order.
+    /// </summary>
     private void WeightGradient(int layer, int rows, Span<float> gradient, bool accumulate, int threads)
     {
         int inWidth = _layout.InputWidth(layer), outWidth = _layout.OutputWidth(layer);
@@ -255,9 +285,15 @@ internal sealed unsafe class Propagator
         MatrixMultiply.Multiply(LayerInput(layer, rows), true, delta, false, _layout.Weights(gradient, layer),
             inWidth, outWidth, rows, accumulate, threads);
         RowVectorOps.SumRows(delta, rows, _layout.Biases(gradient, layer), accumulate);
+        if (_layout.HasProjection(layer))
+            MatrixMultiply.Multiply(LayerInput(layer, rows), true, _outputDeltas[layer].AsSpan(0, rows * outWidth), false,
+                _layout.Projection(gradient, layer), inWidth, outWidth, rows, accumulate, threads);
     }
 
-    /// <summary>∂Z of the layer below: ∂Z·Wᵀ, times the dropout mask, times the activation's derivative.</summary>
+    /// <summary>
+    /// ∂Z of the layer below: ∂X = ∂Z·Wᵀ (plus ∂O, or ∂O·Pᵀ, through this layer's residual connection), kept as the
+    /// layer below's ∂O when it has a connection of its own, times the dropout mask, times the activation's derivative.
+    /// </summary>
     private void PropagateDelta(ReadOnlySpan<float> parameters, int layer, int rows, int threads)
     {
         int inWidth = _layout.InputWidth(layer), outWidth = _layout.OutputWidth(layer);
@@ -265,6 +301,17 @@ internal sealed unsafe class Propagator
         Span<float> previousDelta = _deltas[layer - 1].AsSpan(0, rows * inWidth);
         MatrixMultiply.Multiply(delta, false, _layout.Weights(parameters, layer), true, previousDelta,
             rows, inWidth, outWidth, accumulate: false, threads);
+        if (_layout.HasSkip(layer))
+        {
+            ReadOnlySpan<float> outputDelta = _outputDeltas[layer].AsSpan(0, rows * outWidth);
+            if (_layout.HasProjection(layer))
+                MatrixMultiply.Multiply(outputDelta, false, _layout.Projection(parameters, layer), true, previousDelta,
+                    rows, inWidth, outWidth, accumulate: true, threads);
+            else
+                System.Numerics.Tensors.TensorPrimitives.Add(previousDelta, outputDelta, previousDelta);
+        }
+        if (_layout.HasSkip(layer - 1))
+            previousDelta.CopyTo(_outputDeltas[layer - 1]);
         if (_dropoutApplied)
             System.Numerics.Tensors.TensorPrimitives.Multiply(previousDelta, _dropoutMasks[layer - 1].AsSpan(0, previousDelta.Length), previousDelta);
         ActivationFunctions.Backward(_layout.HiddenActivations[layer - 1],
@@ -349,6 +396,7 @@ internal sealed unsafe class Propagator
         if (layer == 0)
             return _embedding is null ? Input.AsSpan(0, rows * _layout.InputCount) : _embedded.AsSpan(0, rows * _embedding.OutputWidth);
         int length = rows * _layout.InputWidth(layer);
-        return _dropoutApplied ? _droppedOutputs[layer - 1].AsSpan(0, length) : _activations[layer - 1].AsSpan(0, length);
+        return _layout.HasSkip(layer - 1) ? _outputs[layer - 1].AsSpan(0, length)
+            : _dropoutApplied ? _droppedOutputs[layer - 1].AsSpan(0, length) : _activations[layer - 1].AsSpan(0, length);
     }
 }

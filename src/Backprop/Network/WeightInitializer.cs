@@ -1,6 +1,9 @@
 namespace Backprop;
 
-/// <summary>Draws initial weights; biases start at zero. A periodic embedding's parameters are drawn after the layers'.</summary>
+/// <summary>
+/// Draws initial weights; biases start at zero. A periodic embedding's parameters are drawn after the layers', and
+/// residual projections last.
+/// </summary>
 internal static class WeightInitializer
 {
     public static void Initialize(NetworkLayout layout, Span<float> parameters, WeightInitialization scheme, SeededRandom random,
@@ -27,6 +30,11 @@ internal static class WeightInitializer
         }
         if (layout.Embedding is { } embedding)
             InitializeEmbedding(embedding, layout.EmbeddingParameters(parameters), frequencyScale, random);
+        // A residual projection is a linear map, drawn as Glorot's; after the embedding, so that networks without
+        // projections draw the same values as before.
+        for (int l = 0; l < layout.LayerCount; l++)
+            if (layout.HasProjection(l))
+                FillUniform(layout.Projection(parameters, l), Math.Sqrt(6.0 / (layout.InputWidth(l) + layout.OutputWidth(l))), random);
     }
 
     /// <summary>

@@ -98,6 +98,9 @@ public static class BackpropDefaults
     /// </summary>
     public const int RecommendedNumberOfModels = 5;
 
+    /// <summary>Whether hidden layers after the first have residual connections: no.</summary>
+    public const bool Residual = false;
+
     /// <summary>Whether training measures every layer's health and warns about it: yes.</summary>
     public const bool Diagnostics = true;
 

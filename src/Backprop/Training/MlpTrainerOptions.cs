@@ -20,6 +20,13 @@ public sealed class MlpTrainerOptions
     /// </summary>
     public PeriodicEmbedding? NumericEmbedding { get; set; }
 
+    /// <summary>
+    /// Give every hidden layer after the first a residual connection: its output is f(z) + its input, or f(z) + its
+    /// input times a learned projection (no bias, penalised like a weight matrix) where the two widths differ. The
+    /// gradient then reaches early layers of a deep network undiminished; default <see langword="false"/>.
+    /// </summary>
+    public bool Residual { get; set; } = BackpropDefaults.Residual;
+
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
     public Activation Activation { get; set; } = Activation.FromKind(BackpropDefaults.Activation);
 

@@ -1,8 +1,8 @@
 namespace Backprop;
 
 /// <summary>
-/// The function training minimises: the weighted mean loss over a batch plus ½·λ₂·‖W‖² + λ₁·‖W‖₁ on the weights
-/// (never the biases), with its gradient by back-propagation.
+/// The function training minimises: the weighted mean loss over a batch plus ½·λ₂·‖W‖² + λ₁·‖W‖₁ on the weights and
+/// residual projections (never the biases or the embedding), with its gradient by back-propagation.
 /// </summary>
 internal sealed class Objective(NetworkLayout layout, LossFunction loss, float l1, float l2)
 {
@@ -38,10 +38,10 @@ internal sealed class Objective(NetworkLayout layout, LossFunction loss, float l
         }
         if (l2 == 0f)
             return;
-        for (int l = 0; l < Layout.LayerCount; l++)
+        foreach (var (offset, count) in Layout.PenalisedWeights)
         {
-            Span<float> g = Layout.Weights(gradient, l);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(Layout.Weights(parameters, l), l2, g, g);
+            Span<float> g = gradient.Slice(offset, count);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(parameters.Slice(offset, count), l2, g, g);
         }
     }
 
@@ -53,10 +53,10 @@ internal sealed class Objective(NetworkLayout layout, LossFunction loss, float l
         if (l1 == 0f && l2 == 0f)
             return 0;
         double penalty = 0;
-        for (int l = 0; l < Layout.LayerCount; l++)
+        foreach (var (offset, count) in Layout.PenalisedWeights)
         {
-            ReadOnlySpan<float> w = Layout.Weights(parameters, l);
-            Span<float> g = gradient.IsEmpty ? default : Layout.Weights(gradient, l);
+            ReadOnlySpan<float> w = parameters.Slice(offset, count);
+            Span<float> g = gradient.IsEmpty ? default : gradient.Slice(offset, count);
             for (int i = 0; i < w.Length; i++)
             {
                 penalty += 0.5 * l2 * w[i] * w[i] + l1 * Math.Abs(w[i]);

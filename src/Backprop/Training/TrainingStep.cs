@@ -61,10 +61,9 @@ internal sealed class TrainingStep
 
     private void DecayWeights(float[] parameters, float shrink)
     {
-        var layout = _context.Layout;
-        for (int l = 0; l < layout.LayerCount; l++)
+        foreach (var (offset, count) in _context.Layout.PenalisedWeights)
         {
-            Span<float> w = layout.Weights(parameters.AsSpan(), l);
+            Span<float> w = parameters.AsSpan(offset, count);
             System.Numerics.Tensors.TensorPrimitives.Multiply(w, 1f - shrink, w);
         }
     }

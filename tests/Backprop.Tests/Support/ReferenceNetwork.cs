@@ -6,11 +6,18 @@ namespace Backprop.Tests.Support;
 /// </summary>
 internal static class ReferenceNetwork
 {
+    /// <param name="residual">
+    /// Whether hidden layers after the first add their input (or its product with a projection, where the widths
+    /// differ) to their output; the projections follow every layer's parameters, in layer order.
+    /// </param>
     public static double Objective(int inputs, int[] widths, Activation[] hidden, double[] p, double[] x, int rows,
-        float[] y, float[]? w, LossFunction loss, double l1, double l2)
+        float[] y, float[]? w, LossFunction loss, double l1, double l2, bool residual = false)
     {
         double[] current = x;
         int width = inputs, offset = 0;
+        int projection = 0;
+        for (int l = 0, fanIn = inputs; l < widths.Length; fanIn = widths[l], l++)
+            projection += fanIn * widths[l] + widths[l];
         double penalty = 0;
         for (int l = 0; l < widths.Length; l++)
         {
@@ -26,6 +33,26 @@ internal static class ReferenceNetwork
                 }
             for (int i = 0; i < width * outWidth; i++)
                 penalty += 0.5 * l2 * p[offset + i] * p[offset + i] + l1 * Math.Abs(p[offset + i]);
+            if (residual && l > 0 && l < widths.Length - 1)
+            {
+                for (int r = 0; r < rows; r++)
+                    for (int j = 0; j < outWidth; j++)
+                    {
+                        double skip = 0;
+                        if (width == outWidth)
+                            skip = current[r * width + j];
+                        else
+                            for (int i = 0; i < width; i++)
+                                skip += current[r * width + i] * p[projection + i * outWidth + j];
+                        next[r * outWidth + j] += skip;
+                    }
+                if (width != outWidth)
+                {
+                    for (int i = 0; i < width * outWidth; i++)
+                        penalty += 0.5 * l2 * p[projection + i] * p[projection + i] + l1 * Math.Abs(p[projection + i]);
+                    projection += width * outWidth;
+                }
+            }
             offset += width * outWidth + outWidth;
             current = next;
             width = outWidth;
