@@ -200,6 +200,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             HiddenLayers = o.HiddenLayers?.ToArray()!,
             NumericEmbedding = o.NumericEmbedding,
             Residual = o.Residual,
+            Normalization = o.Normalization,
             Activation = o.Activation,
             WeightInitialization = o.WeightInitialization,
             Optimizer = o.Optimizer,

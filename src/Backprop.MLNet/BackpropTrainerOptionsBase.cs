@@ -37,6 +37,13 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// </summary>
     public bool Residual = BackpropDefaults.Residual;
 
+    /// <summary>
+    /// How every hidden layer's pre-activations are normalised before its activation: <see cref="HiddenNormalization.Layer"/>
+    /// standardises each row across the layer's units with a learned scale and shift, keeping a deep network's
+    /// activations in range; default <see cref="HiddenNormalization.None"/>. Exported to ONNX.
+    /// </summary>
+    public HiddenNormalization Normalization = BackpropDefaults.Normalization;
+
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
     public Activation Activation = Activation.FromKind(BackpropDefaults.Activation);
 

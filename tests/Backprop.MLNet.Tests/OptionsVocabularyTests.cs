@@ -49,6 +49,7 @@ public class OptionsVocabularyTests
         [nameof(MlpTrainerOptions.EpochCompleted)] = new Action<EpochRecord>(_ => { }),
         [nameof(MlpTrainerOptions.Diagnostics)] = false,
         [nameof(MlpTrainerOptions.Residual)] = true,
+        [nameof(MlpTrainerOptions.Normalization)] = HiddenNormalization.Layer,
         [nameof(MlpTrainerOptions.WarningRaised)] = new Action<TrainingWarning>(_ => { }),
     };
 

@@ -83,20 +83,26 @@ public class GradientCheckTests
     }
 
     [Theory]
-    [InlineData("ReLU", "SquaredError", false)]
-    [InlineData("Tanh", "SoftmaxCrossEntropy(weights, smoothing)", false)]
-    [InlineData("Gelu", "BinaryCrossEntropy(pos 2.5)", true)]
-    public void Residual_gradient_matches_central_differences(string activationName, string lossName, bool penalties)
+    [InlineData("ReLU", "SquaredError", false, true, false)]
+    [InlineData("Tanh", "SoftmaxCrossEntropy(weights, smoothing)", false, true, false)]
+    [InlineData("Gelu", "BinaryCrossEntropy(pos 2.5)", true, true, false)]
+    [InlineData("Tanh", "SquaredError", true, false, true)]
+    [InlineData("Sigmoid", "SoftmaxCrossEntropy(weights, smoothing)", false, false, true)]
+    [InlineData("ReLU", "Huber(0.5)", true, true, true)]
+    public void Residual_and_layer_norm_gradients_match_central_differences(string activationName, string lossName, bool penalties,
+        bool residual, bool layerNorm)
     {
-        // Layer 1 adds its input as it is (5 → 5), layer 2 through a projection (5 → 3); penalties reach the projection.
+        // Layer 1 adds its input as it is (5 → 5), layer 2 through a projection (5 → 3); penalties reach the projection
+        // (not γ and β).
         Activation activation = Activations[activationName];
         LossFunction loss = Losses[lossName];
         int outputs = loss is SoftmaxCrossEntropyLoss ? 3 : 1;
         int[] widths = [5, 5, 3, outputs];
         Activation[] hidden = [activation, activation, activation];
         float l1 = penalties ? 0.03f : 0f, l2 = penalties ? 0.2f : 0f;
-        var layout = new NetworkLayout(Inputs, widths, hidden, residual: true);
-        Assert.True(layout.HasSkip(1) && !layout.HasProjection(1) && layout.HasProjection(2) && !layout.HasSkip(0) && !layout.HasSkip(3));
+        var layout = new NetworkLayout(Inputs, widths, hidden, residual: residual,
+            normalization: layerNorm ? HiddenNormalization.Layer : HiddenNormalization.None);
+        Assert.True(!residual || layout.HasSkip(1) && !layout.HasProjection(1) && layout.HasProjection(2) && !layout.HasSkip(0) && !layout.HasSkip(3));
 
         var random = new Random(8);
         float[] parameters = Enumerable.Range(0, layout.ParameterCount).Select(_ => (float)(random.NextDouble() * 1.6 - 0.8)).ToArray();
@@ -114,7 +120,7 @@ public class GradientCheckTests
 
         double[] p = parameters.Select(v => (double)v).ToArray();
         double[] xd = x.Select(v => (double)v).ToArray();
-        double Reference(double[] q) => ReferenceNetwork.Objective(Inputs, widths, hidden, q, xd, Rows, y, weights, loss, l1, l2, residual: true);
+        double Reference(double[] q) => ReferenceNetwork.Objective(Inputs, widths, hidden, q, xd, Rows, y, weights, loss, l1, l2, residual, layerNorm);
 
         Assert.Equal(Reference(p), value, 1e-4 * Math.Max(1, Math.Abs(value)));
         CentralDifferences.AssertGradientMatches(gradient, p, Reference);

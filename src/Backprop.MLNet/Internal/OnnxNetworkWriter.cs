@@ -56,6 +56,8 @@ internal static class OnnxNetworkWriter
             string biases = ctx.AddInitializer(layer.Biases.ToArray(), [layer.OutputSize], $"{prefix}B{l}");
             string product = Node(ctx, "MatMul", [x, weights], $"{prefix}MatMul{l}");
             string output = Node(ctx, "Add", [product, biases], $"{prefix}Linear{l}");
+            if (!layer.NormalizationScale.IsEmpty)
+                output = WriteLayerNorm(ctx, layer, output, $"{prefix}LayerNorm{l}");
             if (layer.Activation is { } activation)
                 output = WriteActivation(ctx, activation, output, $"{prefix}Activation{l}");
             if (layer.Residual)
@@ -113,6 +115,29 @@ internal static class OnnxNetworkWriter
     {
         string output = ctx.AddIntermediateVariable(null!, name, skip: true);
         Write(ctx, "Concat", inputs, output).AddAttribute("axis", axis);
+        return output;
+    }
+
+    /// <summary>
+    /// γ ⊙ (z − μ)/√(σ² + ε) + β over each row's units, from operators every opset since 9 has (LayerNormalization
+    /// itself needs opset 17).
+    /// </summary>
+    private static string WriteLayerNorm(OnnxContext ctx, DenseLayer layer, string z, string name)
+    {
+        string centred = Node(ctx, "Sub", [z, RowMean(ctx, z, name + "Mean")], name + "Centred");
+        string variance = RowMean(ctx, Node(ctx, "Mul", [centred, centred], name + "Squares"), name + "Variance");
+        string shifted = Node(ctx, "Add", [variance, ctx.AddInitializer(DenseLayer.NormalizationEpsilon, name + "Epsilon")], name + "Shifted");
+        string standardised = Node(ctx, "Div", [centred, Node(ctx, "Sqrt", [shifted], name + "Deviation")], name + "Standardised");
+        string scale = ctx.AddInitializer(layer.NormalizationScale.ToArray(), [layer.OutputSize], name + "Scale");
+        string shift = ctx.AddInitializer(layer.NormalizationShift.ToArray(), [layer.OutputSize], name + "Shift");
+        return Node(ctx, "Add", [Node(ctx, "Mul", [standardised, scale], name + "Scaled"), shift], name);
+    }
+
+    // The mean of each row (the last axis), kept as a rows × 1 column.
+    private static string RowMean(OnnxContext ctx, string x, string name)
+    {
+        string output = ctx.AddIntermediateVariable(null!, name, skip: true);
+        Write(ctx, "ReduceMean", [x], output).AddAttribute("axes", new long[] { -1 });
         return output;
     }
 

@@ -4,7 +4,7 @@ namespace Backprop;
 
 /// <summary>
 /// Splits a straight path through a piecewise-linear network (hidden activations ReLU, leaky ReLU or identity, no
-/// embedding; residual connections allowed) at every point where a hidden unit crosses zero, so that the network is linear on each piece and its
+/// embedding, no normalisation; residual connections allowed) at every point where a hidden unit crosses zero, so that the network is linear on each piece and its
 /// gradient constant (Sotoudeh and Thakur's ExactLine, 2019).
 /// </summary>
 /// <remarks>
@@ -37,7 +37,7 @@ internal sealed class PiecewiseLinearPath
 
     /// <summary>Whether every hidden activation of <paramref name="layout"/> is piecewise linear and nothing else bends.</summary>
     public static bool Applies(NetworkLayout layout) =>
-        layout.Embedding is null &&
+        layout.Embedding is null && layout.Normalization == HiddenNormalization.None &&
         layout.HiddenActivations.All(a => a.Kind is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.Identity);
 
     /// <summary>

@@ -4,7 +4,8 @@ namespace Backprop;
 public sealed class DenseLayer
 {
     internal DenseLayer(int inputSize, int outputSize, Activation? activation, ReadOnlyMemory<float> weights, ReadOnlyMemory<float> biases,
-        bool residual = false, ReadOnlyMemory<float> projection = default)
+        bool residual = false, ReadOnlyMemory<float> projection = default,
+        ReadOnlyMemory<float> normalizationScale = default, ReadOnlyMemory<float> normalizationShift = default)
     {
         InputSize = inputSize;
         OutputSize = outputSize;
@@ -13,6 +14,8 @@ public sealed class DenseLayer
         Biases = biases;
         Residual = residual;
         Projection = projection;
+        NormalizationScale = normalizationScale;
+        NormalizationShift = normalizationShift;
     }
 
     /// <summary>The number of inputs.</summary>
@@ -30,6 +33,18 @@ public sealed class DenseLayer
     /// <summary>b, one per unit.</summary>
     public ReadOnlyMemory<float> Biases { get; }
 
+    /// <summary>The ε under the square root of a layer normalisation: 10⁻⁵, as PyTorch's and Keras's.</summary>
+    public const float NormalizationEpsilon = 1e-5f;
+
+    /// <summary>
+    /// γ of a layer-normalised layer, one per unit (its pre-activation is γ ⊙ (z − μ)/√(σ² + 10⁻⁵) + β, with z =
+    /// input·W + b and μ, σ² the row's mean and variance over the units); empty when the layer is not normalised.
+    /// </summary>
+    public ReadOnlyMemory<float> NormalizationScale { get; }
+
+    /// <summary>β of a layer-normalised layer, one per unit; empty when the layer is not normalised.</summary>
+    public ReadOnlyMemory<float> NormalizationShift { get; }
+
     /// <summary>
     /// Whether the layer adds its input to its output (a residual connection): output = f(input·W + b) + input, or
     /// + input·P through <see cref="Projection"/> when the widths differ.
@@ -44,5 +59,6 @@ public sealed class DenseLayer
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"Dense({InputSize}→{OutputSize}{(Activation is { } a ? ", " + a : "")}{(Residual ? Projection.IsEmpty ? ", + input" : ", + input·P" : "")})";
+        $"Dense({InputSize}→{OutputSize}{(NormalizationScale.IsEmpty ? "" : ", layer norm")}{(Activation is { } a ? ", " + a : "")}" +
+        $"{(Residual ? Projection.IsEmpty ? ", + input" : ", + input·P" : "")})";
 }

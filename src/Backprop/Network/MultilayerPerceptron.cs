@@ -37,7 +37,9 @@ public sealed class MultilayerPerceptron
             new ReadOnlyMemory<float>(parameters, layout.WeightOffset(l), layout.WeightCount(l)),
             new ReadOnlyMemory<float>(parameters, layout.BiasOffset(l), layout.OutputWidth(l)),
             layout.HasSkip(l),
-            layout.HasProjection(l) ? new ReadOnlyMemory<float>(parameters, layout.ProjectionOffset(l), layout.WeightCount(l)) : default)).ToArray();
+            layout.HasProjection(l) ? new ReadOnlyMemory<float>(parameters, layout.ProjectionOffset(l), layout.WeightCount(l)) : default,
+            layout.IsNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.NormalizationOffset(l), layout.OutputWidth(l)) : default,
+            layout.IsNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.NormalizationOffset(l) + layout.OutputWidth(l), layout.OutputWidth(l)) : default)).ToArray();
         if (layout.Embedding is { } embedding)
             Embedding = new PeriodicEmbeddingLayer(embedding,
                 new ReadOnlyMemory<float>(parameters, layout.EmbeddingOffset, embedding.ParameterCount));

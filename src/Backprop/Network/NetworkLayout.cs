@@ -4,7 +4,8 @@ namespace Backprop;
 /// The shape of a network and where each layer's parameters sit in its one flat parameter vector: for each layer,
 /// its weights (inputs × outputs, row-major) followed by its biases, then the parameters of any
 /// <see cref="EmbeddingLayout"/>, which stands between the inputs and the first layer, then the projections of the
-/// residual connections between hidden layers of different widths.
+/// residual connections between hidden layers of different widths, then each normalised hidden layer's scale γ and
+/// shift β.
 /// </summary>
 /// <remarks>
 /// With residual connections every hidden layer after the first adds its input to its output: out = f(z) + x, or
@@ -16,9 +17,13 @@ internal sealed class NetworkLayout
     private readonly int[] _widths;
     private readonly int[] _weightOffsets;
     private readonly int[] _projectionOffsets;   // per layer; −1 where there is no projection
+    private readonly int[] _normalizationOffsets; // per layer, γ then β; −1 where the layer is not normalised
+
+    /// <summary>The ε under the square root of a normalisation (<see cref="DenseLayer.NormalizationEpsilon"/>).</summary>
+    public const float NormalizationEpsilon = DenseLayer.NormalizationEpsilon;
 
     public NetworkLayout(int inputCount, IReadOnlyList<int> layerWidths, IReadOnlyList<Activation> hiddenActivations,
-        EmbeddingLayout? embedding = null, bool residual = false)
+        EmbeddingLayout? embedding = null, bool residual = false, HiddenNormalization normalization = HiddenNormalization.None)
     {
         if (inputCount < 1)
             throw new ArgumentOutOfRangeException(nameof(inputCount), inputCount, "A network needs at least one input.");
@@ -54,6 +59,18 @@ internal sealed class NetworkLayout
             _projectionOffsets[l] = checked((int)offset);
             offset += (long)_widths[l] * _widths[l + 1];
         }
+        if (!Enum.IsDefined(normalization))
+            throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown hidden normalisation.");
+        Normalization = normalization;
+        _normalizationOffsets = new int[LayerCount];
+        for (int l = 0; l < LayerCount; l++)
+        {
+            _normalizationOffsets[l] = -1;
+            if (!IsNormalized(l))
+                continue;
+            _normalizationOffsets[l] = checked((int)offset);
+            offset += 2L * _widths[l + 1];
+        }
         ParameterCount = checked((int)offset);
         PenalisedWeights = [
             .. Enumerable.Range(0, LayerCount).Select(l => (_weightOffsets[l], WeightCount(l))),
@@ -84,6 +101,27 @@ internal sealed class NetworkLayout
     /// biases or the embedding).
     /// </summary>
     public (int Offset, int Count)[] PenalisedWeights { get; }
+
+    /// <summary>How the hidden layers' pre-activations are normalised.</summary>
+    public HiddenNormalization Normalization { get; }
+
+    /// <summary>Whether layer <paramref name="layer"/> normalises its pre-activations (every hidden layer, or none).</summary>
+    public bool IsNormalized(int layer) => Normalization != HiddenNormalization.None && layer < LayerCount - 1;
+
+    /// <summary>Where layer <paramref name="layer"/>'s γ starts (β follows); −1 where it is not normalised.</summary>
+    public int NormalizationOffset(int layer) => _normalizationOffsets[layer];
+
+    /// <summary>Layer <paramref name="layer"/>'s normalisation scale γ, one per unit.</summary>
+    public Span<float> NormalizationScale(Span<float> parameters, int layer) => parameters.Slice(_normalizationOffsets[layer], OutputWidth(layer));
+
+    /// <inheritdoc cref="NormalizationScale(Span{float}, int)"/>
+    public ReadOnlySpan<float> NormalizationScale(ReadOnlySpan<float> parameters, int layer) => parameters.Slice(_normalizationOffsets[layer], OutputWidth(layer));
+
+    /// <summary>Layer <paramref name="layer"/>'s normalisation shift β, one per unit.</summary>
+    public Span<float> NormalizationShift(Span<float> parameters, int layer) => parameters.Slice(_normalizationOffsets[layer] + OutputWidth(layer), OutputWidth(layer));
+
+    /// <inheritdoc cref="NormalizationShift(Span{float}, int)"/>
+    public ReadOnlySpan<float> NormalizationShift(ReadOnlySpan<float> parameters, int layer) => parameters.Slice(_normalizationOffsets[layer] + OutputWidth(layer), OutputWidth(layer));
 
     /// <summary>Whether the hidden layers after the first have residual connections.</summary>
     public bool Residual { get; }
@@ -133,9 +171,11 @@ internal sealed class NetworkLayout
     public bool SameShapeAs(NetworkLayout other) =>
         InputCount == other.InputCount && _widths.AsSpan().SequenceEqual(other._widths) &&
         HiddenActivations.AsSpan().SequenceEqual(other.HiddenActivations) && Residual == other.Residual &&
+        Normalization == other.Normalization &&
         (Embedding is null ? other.Embedding is null : Embedding.SameShapeAs(other.Embedding));
 
     public override string ToString() =>
         (Embedding is null ? "" : $"{InputCount}-{Embedding}-") + string.Join("-", _widths) +
-        (HiddenActivations.Length > 0 ? $" ({string.Join(", ", HiddenActivations)})" : "") + (Residual ? " residual" : "");
+        (HiddenActivations.Length > 0 ? $" ({string.Join(", ", HiddenActivations)})" : "") + (Residual ? " residual" : "") +
+        (Normalization != HiddenNormalization.None ? $" {Normalization.ToString().ToLowerInvariant()}-normalised" : "");
 }

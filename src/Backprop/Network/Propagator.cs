@@ -12,7 +12,8 @@ namespace Backprop;
 /// backward ∂W = Xᵀ·∂Z, ∂b = Σ_rows ∂Z, ∂X = ∂Z·Wᵀ, and ∂Z_prev = ∂X ⊙ M ⊙ f′(Z_prev). With a periodic embedding the
 /// first layer's X is the embedded input (<see cref="EmbeddingLayout"/>), and its ∂X flows on into the embedding.
 /// A hidden layer with a residual connection outputs O = A (⊙ M) + X (or + X·P): its ∂O passes through the activation
-/// into ∂Z and, unchanged (or times Pᵀ), straight to the layer below, and ∂P = Xᵀ·∂O.
+/// into ∂Z and, unchanged (or times Pᵀ), straight to the layer below, and ∂P = Xᵀ·∂O. A layer-normalised layer keeps
+/// Y = γ ⊙ Ẑ + β as its pre-activation (what the activation sees), with Ẑ and each row's 1/σ for the backward pass.
 /// A large step on two or more threads runs its forward pass as two row halves and each backward layer's ∂W beside
 /// the ∂Z it passes down (<see cref="PairedWork"/>); every value is computed exactly as on one thread.
 /// </remarks>
@@ -37,6 +38,9 @@ internal sealed unsafe class Propagator
     private readonly float[]?[] _droppedOutputs;  // f(Z) ⊙ M: what the next layer sees under dropout
     private readonly float[]?[] _outputs;         // A (⊙ M) + X (or + X·P): a residual layer's output
     private readonly float[]?[] _outputDeltas;    // ∂loss/∂(that output), for its connection's backward
+    private readonly float[]?[] _normalized;      // Ẑ of a normalised layer
+    private readonly float[]?[] _inverseDeviations; // its rows' 1/√(σ² + ε)
+    private readonly float[]?[] _normOutputDeltas; // ∂loss/∂Y, kept for ∂γ and ∂β
     private readonly float[][] _deltas;           // ∂loss/∂Z per layer
     private readonly EmbeddingLayout? _embedding;
     private readonly float[] _embedded = [];      // the first layer's input under an embedding, rows × its width
@@ -89,6 +93,9 @@ internal sealed unsafe class Propagator
         _droppedOutputs = new float[]?[layers - 1];
         _outputs = new float[]?[layers - 1];
         _outputDeltas = new float[]?[layers - 1];
+        _normalized = new float[]?[layers - 1];
+        _inverseDeviations = new float[]?[layers - 1];
+        _normOutputDeltas = new float[]?[layers - 1];
         for (int l = 0; l < layers; l++)
         {
             int size = batchCapacity * layout.OutputWidth(l);
@@ -106,6 +113,12 @@ internal sealed unsafe class Propagator
                 {
                     _outputs[l] = new float[size];
                     _outputDeltas[l] = forTraining ? new float[size] : null;
+                }
+                if (layout.IsNormalized(l))
+                {
+                    _normalized[l] = new float[size];
+                    _inverseDeviations[l] = new float[batchCapacity];
+                    _normOutputDeltas[l] = forTraining ? new float[size] : null;
                 }
             }
         }
@@ -239,6 +252,9 @@ internal sealed unsafe class Propagator
             RowVectorOps.AddToEachRow(z, rows, _layout.Biases(parameters, l));
             if (l == _layout.LayerCount - 1)
                 break;
+            if (_layout.IsNormalized(l))
+                NormalizationKernels.LayerNormForward(z, rows, _layout.NormalizationScale(parameters, l), _layout.NormalizationShift(parameters, l),
+                    _normalized[l].AsSpan(first * outWidth, z.Length), _inverseDeviations[l].AsSpan(first, rows), NetworkLayout.NormalizationEpsilon);
 
             Span<float> a = _activations[l].AsSpan(first * outWidth, z.Length);
             ActivationFunctions.Forward(_layout.HiddenActivations[l], z, a);
@@ -288,6 +304,9 @@ internal sealed unsafe class Propagator
         if (_layout.HasProjection(layer))
             MatrixMultiply.Multiply(LayerInput(layer, rows), true, _outputDeltas[layer].AsSpan(0, rows * outWidth), false,
                 _layout.Projection(gradient, layer), inWidth, outWidth, rows, accumulate, threads);
+        if (_layout.IsNormalized(layer))
+            NormalizationKernels.LayerNormParameterGradient(_normOutputDeltas[layer], _normalized[layer], rows,
+                _layout.NormalizationScale(gradient, layer), _layout.NormalizationShift(gradient, layer), accumulate);
     }
 
     /// <summary>
@@ -318,6 +337,14 @@ internal sealed unsafe class Propagator
             _preActivations[layer - 1].AsSpan(0, previousDelta.Length),
             _activations[layer - 1].AsSpan(0, previousDelta.Length),
             previousDelta);
+        if (_layout.IsNormalized(layer - 1))
+        {
+            // ∂Y so far; ∂γ and ∂β need it, ∂Z goes on through the normalisation.
+            if (_normOutputDeltas[layer - 1] is { } kept)
+                previousDelta.CopyTo(kept);
+            NormalizationKernels.LayerNormBackward(previousDelta, rows, _layout.NormalizationScale(parameters, layer - 1),
+                _normalized[layer - 1], _inverseDeviations[layer - 1]);
+        }
     }
 
     // The two halves of a parallel stage; each thread's products run on that thread alone.

@@ -35,6 +35,10 @@ internal static class WeightInitializer
         for (int l = 0; l < layout.LayerCount; l++)
             if (layout.HasProjection(l))
                 FillUniform(layout.Projection(parameters, l), Math.Sqrt(6.0 / (layout.InputWidth(l) + layout.OutputWidth(l))), random);
+        // A normalisation starts as the identity of the standardised values: γ = 1, β = 0.
+        for (int l = 0; l < layout.LayerCount; l++)
+            if (layout.IsNormalized(l))
+                layout.NormalizationScale(parameters, l).Fill(1f);
     }
 
     /// <summary>

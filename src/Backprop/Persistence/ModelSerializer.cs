@@ -11,7 +11,8 @@ namespace Backprop;
 /// <remarks>
 /// Version 2 added the periodic embedding after the activations and dropped the epochs' wall-clock seconds, so the
 /// same data, options and seed give the same bytes (a loaded history's <see cref="EpochRecord.Seconds"/> are 0).
-/// Version 3 added whether the hidden layers have residual connections, after the embedding, and each epoch's
+/// Version 3 added whether the hidden layers have residual connections and how they are normalised, after the
+/// embedding, and each epoch's
 /// diagnostics and warnings. Versions 1 and 2 still load. Lengths are checked against the bytes there are before anything is allocated, and
 /// values no trained model can hold (a non-finite parameter, a label scale that is not positive) are refused even
 /// under a valid checksum.
@@ -118,6 +119,7 @@ internal static class ModelSerializer
                 w.Write(feature);
         }
         w.Write(layout.Residual);
+        w.Write((int)layout.Normalization);
         w.Write((int)model.OutputTransform);
         w.Write(model.LabelScaling.HasValue);
         w.Write(model.LabelScaling?.Offset ?? 0.0);
@@ -233,6 +235,9 @@ internal static class ModelSerializer
         }
         EmbeddingLayout? embedding = version >= 2 && r.ReadBoolean() ? ReadEmbedding(r, inputs) : null;
         bool residual = version >= 3 && r.ReadBoolean();
+        var normalization = version >= 3 ? (HiddenNormalization)r.ReadInt32() : HiddenNormalization.None;
+        if (!Enum.IsDefined(normalization))
+            throw new InvalidDataException($"unknown hidden normalisation {(int)normalization}: the file is corrupt.");
         var transform = (OutputTransform)r.ReadInt32();
         if (!Enum.IsDefined(transform))
             throw new InvalidDataException($"unknown output transform {(int)transform}: the file is corrupt.");
@@ -240,7 +245,7 @@ internal static class ModelSerializer
         double offset = r.ReadDouble(), scale = r.ReadDouble();
         if (scaled && !(double.IsFinite(offset) && double.IsFinite(scale) && scale > 0))
             throw new InvalidDataException($"the model's label scaling (offset {offset}, scale {scale}) is not valid: the file is corrupt.");
-        var layout = new NetworkLayout(inputs, widths, activations, embedding, residual);
+        var layout = new NetworkLayout(inputs, widths, activations, embedding, residual, normalization);
         float[] parameters = ReadFloats(r);
         int firstBad = Array.FindIndex(parameters, p => !float.IsFinite(p));
         if (firstBad >= 0)

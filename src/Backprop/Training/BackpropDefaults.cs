@@ -101,6 +101,9 @@ public static class BackpropDefaults
     /// <summary>Whether hidden layers after the first have residual connections: no.</summary>
     public const bool Residual = false;
 
+    /// <summary>How hidden layers are normalised: <see cref="HiddenNormalization.None"/>.</summary>
+    public const HiddenNormalization Normalization = HiddenNormalization.None;
+
     /// <summary>Whether training measures every layer's health and warns about it: yes.</summary>
     public const bool Diagnostics = true;
 

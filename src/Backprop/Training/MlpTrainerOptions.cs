@@ -27,6 +27,13 @@ public sealed class MlpTrainerOptions
     /// </summary>
     public bool Residual { get; set; } = BackpropDefaults.Residual;
 
+    /// <summary>
+    /// How every hidden layer's pre-activations are normalised before its activation: <see cref="HiddenNormalization.Layer"/>
+    /// standardises each row across the layer's units and applies a learned scale and shift, which keeps deep
+    /// networks' activations in range; default <see cref="HiddenNormalization.None"/>.
+    /// </summary>
+    public HiddenNormalization Normalization { get; set; } = BackpropDefaults.Normalization;
+
     /// <summary>The activation of every hidden layer; default <see cref="Activation.ReLU"/>.</summary>
     public Activation Activation { get; set; } = Activation.FromKind(BackpropDefaults.Activation);
 
@@ -232,6 +239,8 @@ public sealed class MlpTrainerOptions
             throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be at least 1, or null for all processors.");
         if (!Enum.IsDefined(EarlyStoppingMetric))
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMetric), EarlyStoppingMetric, "Unknown early-stopping metric.");
+        if (!Enum.IsDefined(Normalization))
+            throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "Unknown hidden normalisation; use None or Layer.");
         if (!Enum.IsDefined(WeightInitialization))
             throw new ArgumentOutOfRangeException(nameof(WeightInitialization), WeightInitialization, "Unknown weight initialisation.");
 

@@ -44,7 +44,7 @@ internal sealed class TrainingRun
         try
         {
             _layout = new NetworkLayout(training.FeatureCount, [.. options.HiddenLayers, _loss.OutputWidth(classCount)],
-                Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray(), embedding, options.Residual);
+                Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray(), embedding, options.Residual, options.Normalization);
         }
         catch (OverflowException)
         {

@@ -10,27 +10,48 @@ internal static class ReferenceNetwork
     /// Whether hidden layers after the first add their input (or its product with a projection, where the widths
     /// differ) to their output; the projections follow every layer's parameters, in layer order.
     /// </param>
+    /// <param name="layerNorm">
+    /// Whether every hidden layer's pre-activations are standardised per row and scaled and shifted by γ and β, which
+    /// follow the projections, γ then β for each hidden layer in order.
+    /// </param>
     public static double Objective(int inputs, int[] widths, Activation[] hidden, double[] p, double[] x, int rows,
-        float[] y, float[]? w, LossFunction loss, double l1, double l2, bool residual = false)
+        float[] y, float[]? w, LossFunction loss, double l1, double l2, bool residual = false, bool layerNorm = false)
     {
         double[] current = x;
         int width = inputs, offset = 0;
         int projection = 0;
         for (int l = 0, fanIn = inputs; l < widths.Length; fanIn = widths[l], l++)
             projection += fanIn * widths[l] + widths[l];
+        int norm = projection;
+        for (int l = 1; residual && l < widths.Length - 1; l++)
+            if (widths[l - 1] != widths[l])
+                norm += widths[l - 1] * widths[l];
         double penalty = 0;
         for (int l = 0; l < widths.Length; l++)
         {
             int outWidth = widths[l];
+            bool isHidden = l < widths.Length - 1;
             var next = new double[rows * outWidth];
+            var z = new double[outWidth];
             for (int r = 0; r < rows; r++)
+            {
                 for (int j = 0; j < outWidth; j++)
                 {
-                    double z = p[offset + width * outWidth + j];
+                    z[j] = p[offset + width * outWidth + j];
                     for (int i = 0; i < width; i++)
-                        z += current[r * width + i] * p[offset + i * outWidth + j];
-                    next[r * outWidth + j] = l < widths.Length - 1 ? Activate(hidden[l], z) : z;
+                        z[j] += current[r * width + i] * p[offset + i * outWidth + j];
                 }
+                if (layerNorm && isHidden)
+                {
+                    double mean = z.Average(), variance = z.Average(v => (v - mean) * (v - mean));
+                    for (int j = 0; j < outWidth; j++)
+                        z[j] = p[norm + j] * (z[j] - mean) / Math.Sqrt(variance + 1e-5) + p[norm + outWidth + j];
+                }
+                for (int j = 0; j < outWidth; j++)
+                    next[r * outWidth + j] = isHidden ? Activate(hidden[l], z[j]) : z[j];
+            }
+            if (layerNorm && isHidden)
+                norm += 2 * outWidth;
             for (int i = 0; i < width * outWidth; i++)
                 penalty += 0.5 * l2 * p[offset + i] * p[offset + i] + l1 * Math.Abs(p[offset + i]);
             if (residual && l > 0 && l < widths.Length - 1)

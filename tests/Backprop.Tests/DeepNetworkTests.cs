@@ -3,11 +3,11 @@ using Backprop.Tests.Support;
 namespace Backprop.Tests;
 
 /// <summary>
-/// Residual connections: the layers they join, deep networks that learn with them where plain ones stall, and the
-/// same results on any thread count, after Save/Load and through a warm start. (Their gradients are checked against
-/// central differences in <see cref="GradientCheckTests"/>.)
+/// Residual connections and layer normalisation: the layers they change, recomputed by hand; deep networks that learn
+/// with them where plain ones stall; the same results on any thread count, after Save/Load and through a warm start.
+/// (Their gradients are checked against central differences in <see cref="GradientCheckTests"/>.)
 /// </summary>
-public class ResidualTests
+public class DeepNetworkTests
 {
     private const int Features = 5;
 
@@ -37,6 +37,29 @@ public class ResidualTests
     }
 
     [Fact]
+    public void A_layer_normalised_layer_standardises_each_row_then_scales_and_shifts_it()
+    {
+        MultilayerPerceptron network = Train(new MlpTrainerOptions
+        {
+            HiddenLayers = [16, 8], Normalization = HiddenNormalization.Layer, Activation = Activation.Tanh,
+        }, epochs: 3);
+        Assert.All(network.Layers.SkipLast(1), l => Assert.Equal(l.OutputSize, l.NormalizationScale.Length));
+        Assert.True(network.Layers[^1].NormalizationScale.IsEmpty);
+        Assert.Equal(5 * 16 + 16 + 16 * 8 + 8 + 8 + 1 + 2 * 16 + 2 * 8, network.ParameterCount);
+        // Trained, γ and β have moved from their start (1 and 0).
+        Assert.Contains(network.Layers[0].NormalizationScale.ToArray(), g => g != 1f);
+        Assert.Contains(network.Layers[0].NormalizationShift.ToArray(), b => b != 0f);
+
+        float[] row = [0.3f, -0.2f, 0.9f, 0.1f, -0.7f];
+        double[] first = Dense(network.Layers[0], [.. row.Select(v => (double)v)]);
+        double[] second = Dense(network.Layers[1], first);
+        double raw = Dense(network.Layers[2], second)[0];
+        float[] predicted = new float[1];
+        network.PredictRaw(row, predicted);
+        Assert.Equal(raw, predicted[0], 1e-5);
+    }
+
+    [Fact]
     public void Through_residual_connections_the_gradient_reaches_the_first_layer_of_a_deep_sigmoid_network()
     {
         // Measured: the first layer's gradient RMS is 1.5e-11 of the output layer's without connections (the loss
@@ -57,27 +80,47 @@ public class ResidualTests
     }
 
     [Fact]
-    public void Training_gives_the_same_bits_on_one_thread_or_two_with_dropout()
+    public void A_deep_sigmoid_network_with_residual_connections_and_layer_normalisation_trains()
+    {
+        MultilayerPerceptron Deep(bool residual, HiddenNormalization normalization) => Train(new MlpTrainerOptions
+        {
+            HiddenLayers = Enumerable.Repeat(32, 12).ToArray(), Activation = Activation.Sigmoid, Residual = residual, Normalization = normalization,
+        }, epochs: 20);
+        MultilayerPerceptron plain = Deep(false, HiddenNormalization.None), both = Deep(true, HiddenNormalization.Layer);
+        double plainLoss = plain.History.Epochs[^1].TrainingLoss, bothLoss = both.History.Epochs[^1].TrainingLoss;
+        Assert.True(bothLoss < 0.5 * plainLoss, $"residual + layer norm training loss {bothLoss:G4}, plain {plainLoss:G4}");
+        Assert.DoesNotContain(both.History.Warnings, w => w.Kind is TrainingWarningKind.VanishingGradients or TrainingWarningKind.SaturatedUnits);
+    }
+
+    [Theory]
+    [InlineData(true, HiddenNormalization.None)]
+    [InlineData(false, HiddenNormalization.Layer)]
+    [InlineData(true, HiddenNormalization.Layer)]
+    public void Training_gives_the_same_bits_on_one_thread_or_two_with_dropout(bool residual, HiddenNormalization normalization)
     {
         // Wide enough, in rows and units, for the forward pass to split rows between two threads.
         TrainingData data = SyntheticData.Regression(2_000, Features, seed: 4);
         MultilayerPerceptron On(int threads) => Train(new MlpTrainerOptions
         {
-            HiddenLayers = [128, 128, 64], Residual = true, Dropout = 0.1f, BatchSize = 256, NumberOfThreads = threads,
+            HiddenLayers = [128, 128, 64], Residual = residual, Normalization = normalization, Dropout = 0.1f, BatchSize = 256,
+            NumberOfThreads = threads,
         }, epochs: 2, data);
         Assert.True(On(1).Parameters.SequenceEqual(On(2).Parameters));
     }
 
-    [Fact]
-    public void A_saved_residual_network_predicts_the_same_after_loading_and_continues_by_warm_start()
+    [Theory]
+    [InlineData(true, HiddenNormalization.None)]
+    [InlineData(false, HiddenNormalization.Layer)]
+    [InlineData(true, HiddenNormalization.Layer)]
+    public void A_saved_deep_network_predicts_the_same_after_loading_and_continues_by_warm_start(bool residual, HiddenNormalization normalization)
     {
-        var options = new MlpTrainerOptions { HiddenLayers = [16, 16, 8], Residual = true };
+        var options = new MlpTrainerOptions { HiddenLayers = [16, 16, 8], Residual = residual, Normalization = normalization };
         MultilayerPerceptron model = Train(options, epochs: 3);
         using var stream = new MemoryStream();
         model.Save(stream);
         stream.Position = 0;
         MultilayerPerceptron loaded = MultilayerPerceptron.Load(stream);
-        Assert.True(loaded.Layout.Residual);
+        Assert.True(loaded.Layout.SameShapeAs(model.Layout));
         float[] rows = SyntheticData.Regression(50, Features, seed: 9).Features;
         float[] expected = new float[50], actual = new float[50];
         model.Predict(rows, expected);
@@ -85,27 +128,35 @@ public class ResidualTests
         Assert.Equal(expected, actual);
 
         // 3 + 2 epochs from the loaded file take the steps of 5 in one run.
-        MultilayerPerceptron continued = Train(new MlpTrainerOptions { HiddenLayers = [16, 16, 8], Residual = true }, epochs: 2, initial: loaded);
-        MultilayerPerceptron straight = Train(new MlpTrainerOptions { HiddenLayers = [16, 16, 8], Residual = true }, epochs: 5);
+        MlpTrainerOptions Same() => new() { HiddenLayers = [16, 16, 8], Residual = residual, Normalization = normalization };
+        MultilayerPerceptron continued = Train(Same(), epochs: 2, initial: loaded);
+        MultilayerPerceptron straight = Train(Same(), epochs: 5);
         Assert.True(continued.Parameters.SequenceEqual(straight.Parameters));
 
         var refused = Assert.Throws<ArgumentException>(() =>
-            Train(new MlpTrainerOptions { HiddenLayers = [16, 16, 8], Residual = false }, epochs: 1, initial: loaded));
-        Assert.Contains("residual", refused.Message);
+            Train(new MlpTrainerOptions { HiddenLayers = [16, 16, 8] }, epochs: 1, initial: loaded));
+        Assert.Contains(residual ? "residual" : "normalised", refused.Message);
     }
 
+    /// <summary>A layer's f(z) from its weights and biases, with its layer normalisation if it has one (not its connection).</summary>
     private static double[] Dense(DenseLayer layer, double[] input)
     {
-        var output = new double[layer.OutputSize];
+        var z = new double[layer.OutputSize];
         ReadOnlySpan<float> w = layer.Weights.Span, b = layer.Biases.Span;
         for (int j = 0; j < layer.OutputSize; j++)
         {
-            double z = b[j];
+            z[j] = b[j];
             for (int i = 0; i < layer.InputSize; i++)
-                z += input[i] * w[i * layer.OutputSize + j];
-            output[j] = layer.Activation is { } a ? ReferenceNetwork.Activate(a, z) : z;
+                z[j] += input[i] * w[i * layer.OutputSize + j];
         }
-        return output;
+        if (!layer.NormalizationScale.IsEmpty)
+        {
+            double mean = z.Average(), deviation = Math.Sqrt(z.Average(v => (v - mean) * (v - mean)) + DenseLayer.NormalizationEpsilon);
+            ReadOnlySpan<float> gamma = layer.NormalizationScale.Span, beta = layer.NormalizationShift.Span;
+            for (int j = 0; j < z.Length; j++)
+                z[j] = gamma[j] * (z[j] - mean) / deviation + beta[j];
+        }
+        return [.. z.Select(v => layer.Activation is { } a ? ReferenceNetwork.Activate(a, v) : v)];
     }
 
     private static MultilayerPerceptron Train(MlpTrainerOptions options, int epochs, TrainingData? data = null, MultilayerPerceptron? initial = null)
