@@ -30,10 +30,7 @@ public class DeepNetworkTests
         for (int j = 0; j < 8; j++)
             for (int i = 0; i < 16; i++)
                 third[j] += second[i] * projection[i * 8 + j];
-        double raw = Dense(network.Layers[3], third)[0];
-        float[] predicted = new float[1];
-        network.PredictRaw(row, predicted);
-        Assert.Equal(raw, predicted[0], 1e-5);
+        AssertRawOutput(network, row, Dense(network.Layers[3], third)[0]);
     }
 
     [Fact]
@@ -53,10 +50,7 @@ public class DeepNetworkTests
         float[] row = [0.3f, -0.2f, 0.9f, 0.1f, -0.7f];
         double[] first = Dense(network.Layers[0], [.. row.Select(v => (double)v)]);
         double[] second = Dense(network.Layers[1], first);
-        double raw = Dense(network.Layers[2], second)[0];
-        float[] predicted = new float[1];
-        network.PredictRaw(row, predicted);
-        Assert.Equal(raw, predicted[0], 1e-5);
+        AssertRawOutput(network, row, Dense(network.Layers[2], second)[0]);
     }
 
     [Fact]
@@ -136,6 +130,13 @@ public class DeepNetworkTests
         var refused = Assert.Throws<ArgumentException>(() =>
             Train(new MlpTrainerOptions { HiddenLayers = [16, 16, 8] }, epochs: 1, initial: loaded));
         Assert.Contains(residual ? "residual" : "normalised", refused.Message);
+    }
+
+    private static void AssertRawOutput(MultilayerPerceptron network, float[] row, double byHand)
+    {
+        float[] predicted = new float[1];
+        network.PredictRaw(row, predicted);
+        Assert.Equal(byHand, predicted[0], 1e-5);
     }
 
     /// <summary>A layer's f(z) from its weights and biases, with its layer normalisation if it has one (not its connection).</summary>

@@ -60,26 +60,7 @@ public class GradientCheckTests
         float l1 = penalties ? 0.03f : 0f, l2 = penalties ? 0.2f : 0f;
         var layout = new NetworkLayout(Inputs, widths, [activation, activation]);
 
-        var random = new Random(7);
-        float[] parameters = Enumerable.Range(0, layout.ParameterCount).Select(_ => (float)(random.NextDouble() * 1.6 - 0.8)).ToArray();
-        float[] x = Enumerable.Range(0, Rows * Inputs).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
-        float[] weights = Enumerable.Range(0, Rows).Select(_ => (float)(0.5 + random.NextDouble())).ToArray();
-        float[] y = Enumerable.Range(0, Rows).Select(_ => Target(loss, random)).ToArray();
-
-        var propagator = new Propagator(layout, Rows, withDropout: false, threads: 1);
-        x.CopyTo(propagator.Input, 0);
-        var objective = new Objective(layout, loss, l1, l2);
-        var gradient = new float[layout.ParameterCount];
-        double weightSum = weights.Sum(w => (double)w);
-        double value = objective.Batch(propagator, parameters, Rows, y, weights, (float)(1 / weightSum), gradient, accumulate: false) / weightSum
-            + objective.Penalty(parameters, gradient);
-
-        double[] p = parameters.Select(v => (double)v).ToArray();
-        double[] xd = x.Select(v => (double)v).ToArray();
-        double Reference(double[] q) => ReferenceNetwork.Objective(Inputs, widths, [activation, activation], q, xd, Rows, y, weights, loss, l1, l2);
-
-        Assert.Equal(Reference(p), value, 1e-4 * Math.Max(1, Math.Abs(value)));
-        CentralDifferences.AssertGradientMatches(gradient, p, Reference);
+        AssertGradientMatches(layout, loss, l1, l2, seed: 7);
     }
 
     [Theory]
@@ -104,7 +85,16 @@ public class GradientCheckTests
             normalization: layerNorm ? HiddenNormalization.Layer : HiddenNormalization.None);
         Assert.True(!residual || layout.HasSkip(1) && !layout.HasProjection(1) && layout.HasProjection(2) && !layout.HasSkip(0) && !layout.HasSkip(3));
 
-        var random = new Random(8);
+        AssertGradientMatches(layout, loss, l1, l2, seed: 8);
+    }
+
+    /// <summary>
+    /// The objective and its back-propagated gradient on random parameters, rows, weights and targets, against the
+    /// float64 reference and its central differences.
+    /// </summary>
+    private static void AssertGradientMatches(NetworkLayout layout, LossFunction loss, float l1, float l2, int seed)
+    {
+        var random = new Random(seed);
         float[] parameters = Enumerable.Range(0, layout.ParameterCount).Select(_ => (float)(random.NextDouble() * 1.6 - 0.8)).ToArray();
         float[] x = Enumerable.Range(0, Rows * Inputs).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
         float[] weights = Enumerable.Range(0, Rows).Select(_ => (float)(0.5 + random.NextDouble())).ToArray();
@@ -120,7 +110,9 @@ public class GradientCheckTests
 
         double[] p = parameters.Select(v => (double)v).ToArray();
         double[] xd = x.Select(v => (double)v).ToArray();
-        double Reference(double[] q) => ReferenceNetwork.Objective(Inputs, widths, hidden, q, xd, Rows, y, weights, loss, l1, l2, residual, layerNorm);
+        int[] widths = layout.LayerWidths();
+        double Reference(double[] q) => ReferenceNetwork.Objective(Inputs, widths, layout.HiddenActivations, q, xd, Rows, y, weights, loss, l1, l2,
+            layout.Residual, layout.Normalization == HiddenNormalization.Layer);
 
         Assert.Equal(Reference(p), value, 1e-4 * Math.Max(1, Math.Abs(value)));
         CentralDifferences.AssertGradientMatches(gradient, p, Reference);
