@@ -50,32 +50,36 @@ internal sealed class NetworkLayout
         EmbeddingOffset = checked((int)offset);
         offset += embedding?.ParameterCount ?? 0;
         Residual = residual;
-        _projectionOffsets = new int[LayerCount];
-        for (int l = 0; l < LayerCount; l++)
-        {
-            _projectionOffsets[l] = -1;
-            if (!HasProjection(l))
-                continue;
-            _projectionOffsets[l] = checked((int)offset);
-            offset += (long)_widths[l] * _widths[l + 1];
-        }
+        _projectionOffsets = PlaceBlocks(ref offset, HasProjection, l => (long)_widths[l] * _widths[l + 1]);
         if (!Enum.IsDefined(normalization))
             throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown hidden normalisation.");
         Normalization = normalization;
-        _normalizationOffsets = new int[LayerCount];
-        for (int l = 0; l < LayerCount; l++)
-        {
-            _normalizationOffsets[l] = -1;
-            if (!IsNormalized(l))
-                continue;
-            _normalizationOffsets[l] = checked((int)offset);
-            offset += 2L * _widths[l + 1];
-        }
+        _normalizationOffsets = PlaceBlocks(ref offset, IsNormalized, l => 2L * _widths[l + 1]);
         ParameterCount = checked((int)offset);
         PenalisedWeights = [
             .. Enumerable.Range(0, LayerCount).Select(l => (_weightOffsets[l], WeightCount(l))),
             .. Enumerable.Range(0, LayerCount).Where(HasProjection).Select(l => (_projectionOffsets[l], WeightCount(l))),
         ];
+    }
+
+    /// <summary>
+    /// Places a block of <paramref name="size"/> parameters for each layer that <paramref name="has"/> one, from
+    /// <paramref name="offset"/> on; returns each layer's offset, −1 where it has none.
+    /// </summary>
+    private int[] PlaceBlocks(ref long offset, Func<int, bool> has, Func<int, long> size)
+    {
+        var offsets = new int[LayerCount];
+        for (int l = 0; l < LayerCount; l++)
+        {
+            if (!has(l))
+            {
+                offsets[l] = -1;
+                continue;
+            }
+            offsets[l] = checked((int)offset);
+            offset += size(l);
+        }
+        return offsets;
     }
 
     /// <summary>The features a row has (the embedding's inputs when there is one, else the first layer's).</summary>

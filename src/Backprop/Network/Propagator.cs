@@ -132,7 +132,10 @@ internal sealed unsafe class Propagator
     /// <summary>The raw network outputs of the last forward pass, rows × outputs.</summary>
     public Span<float> Outputs(int rows) => _preActivations[^1].AsSpan(0, rows * _layout.OutputCount);
 
-    /// <summary>Layer <paramref name="layer"/>'s pre-activations Z of the last forward pass, rows × its width.</summary>
+    /// <summary>
+    /// What layer <paramref name="layer"/>'s activation saw in the last forward pass, rows × its width: Z, or
+    /// Y = γ ⊙ Ẑ + β when the layer is normalised.
+    /// </summary>
     public ReadOnlySpan<float> PreActivations(int layer, int rows) => _preActivations[layer].AsSpan(0, rows * _layout.OutputWidth(layer));
 
     /// <summary>Layer <paramref name="layer"/>'s ∂loss/∂Z of the last backward pass, rows × its width.</summary>
