@@ -40,7 +40,9 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// <summary>
     /// How every hidden layer's pre-activations are normalised before its activation: <see cref="HiddenNormalization.Layer"/>
     /// standardises each row across the layer's units with a learned scale and shift, keeping a deep network's
-    /// activations in range; default <see cref="HiddenNormalization.None"/>. Exported to ONNX.
+    /// activations in range; <see cref="HiddenNormalization.Batch"/> standardises each unit across the mini-batch and
+    /// predicts with the running statistics it stores (mini-batch optimisers only); default
+    /// <see cref="HiddenNormalization.None"/>. Exported to ONNX.
     /// </summary>
     public HiddenNormalization Normalization = BackpropDefaults.Normalization;
 

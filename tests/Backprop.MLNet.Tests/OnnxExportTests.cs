@@ -134,6 +134,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     [InlineData(LabelTask.Multiclass, HiddenNormalization.None)]
     [InlineData(LabelTask.Regression, HiddenNormalization.Layer)]
     [InlineData(LabelTask.Binary, HiddenNormalization.Layer)]
+    [InlineData(LabelTask.Regression, HiddenNormalization.Batch)]
+    [InlineData(LabelTask.Multiclass, HiddenNormalization.Batch)]
     public void Exported_residual_connections_and_normalisation_score_as_MLNet_does(LabelTask task, HiddenNormalization normalization)
     {
         // Three hidden layers: the second adds its input as it is, the third through a projection.
@@ -142,7 +144,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         var model = TaskSetups.Pipeline(ml, task, o => { o.HiddenLayers = [12, 12, 6]; o.Residual = true; o.Normalization = normalization; }).Fit(data);
         var layers = TaskSetups.Parameters(model).Network.Layers;
         Assert.True(layers[1].Residual && layers[1].Projection.IsEmpty && layers[2].Residual && !layers[2].Projection.IsEmpty);
-        Assert.Equal(normalization == HiddenNormalization.Layer, !layers[0].NormalizationScale.IsEmpty);
+        Assert.Equal(normalization, layers[0].Normalization);
+        Assert.Equal(normalization == HiddenNormalization.Batch, !layers[0].RunningVariance.IsEmpty);
         var expected = model.Transform(data);
 
         var actual = ScoreThroughOnnx(ml, model, data);

@@ -64,14 +64,17 @@ public class GradientCheckTests
     }
 
     [Theory]
-    [InlineData("ReLU", "SquaredError", false, true, false)]
-    [InlineData("Tanh", "SoftmaxCrossEntropy(weights, smoothing)", false, true, false)]
-    [InlineData("Gelu", "BinaryCrossEntropy(pos 2.5)", true, true, false)]
-    [InlineData("Tanh", "SquaredError", true, false, true)]
-    [InlineData("Sigmoid", "SoftmaxCrossEntropy(weights, smoothing)", false, false, true)]
-    [InlineData("ReLU", "Huber(0.5)", true, true, true)]
-    public void Residual_and_layer_norm_gradients_match_central_differences(string activationName, string lossName, bool penalties,
-        bool residual, bool layerNorm)
+    [InlineData("ReLU", "SquaredError", false, true, HiddenNormalization.None)]
+    [InlineData("Tanh", "SoftmaxCrossEntropy(weights, smoothing)", false, true, HiddenNormalization.None)]
+    [InlineData("Gelu", "BinaryCrossEntropy(pos 2.5)", true, true, HiddenNormalization.None)]
+    [InlineData("Tanh", "SquaredError", true, false, HiddenNormalization.Layer)]
+    [InlineData("Sigmoid", "SoftmaxCrossEntropy(weights, smoothing)", false, false, HiddenNormalization.Layer)]
+    [InlineData("ReLU", "Huber(0.5)", true, true, HiddenNormalization.Layer)]
+    [InlineData("Tanh", "SquaredError", true, false, HiddenNormalization.Batch)]
+    [InlineData("Sigmoid", "SoftmaxCrossEntropy(weights, smoothing)", false, false, HiddenNormalization.Batch)]
+    [InlineData("Gelu", "BinaryCrossEntropy(pos 2.5)", true, true, HiddenNormalization.Batch)]
+    public void Residual_and_normalisation_gradients_match_central_differences(string activationName, string lossName, bool penalties,
+        bool residual, HiddenNormalization normalization)
     {
         // Layer 1 adds its input as it is (5 → 5), layer 2 through a projection (5 → 3); penalties reach the projection
         // (not γ and β).
@@ -81,8 +84,7 @@ public class GradientCheckTests
         int[] widths = [5, 5, 3, outputs];
         Activation[] hidden = [activation, activation, activation];
         float l1 = penalties ? 0.03f : 0f, l2 = penalties ? 0.2f : 0f;
-        var layout = new NetworkLayout(Inputs, widths, hidden, residual: residual,
-            normalization: layerNorm ? HiddenNormalization.Layer : HiddenNormalization.None);
+        var layout = new NetworkLayout(Inputs, widths, hidden, residual: residual, normalization: normalization);
         Assert.True(!residual || layout.HasSkip(1) && !layout.HasProjection(1) && layout.HasProjection(2) && !layout.HasSkip(0) && !layout.HasSkip(3));
 
         AssertGradientMatches(layout, loss, l1, l2, seed: 8);
@@ -112,7 +114,7 @@ public class GradientCheckTests
         double[] xd = x.Select(v => (double)v).ToArray();
         int[] widths = layout.LayerWidths();
         double Reference(double[] q) => ReferenceNetwork.Objective(Inputs, widths, layout.HiddenActivations, q, xd, Rows, y, weights, loss, l1, l2,
-            layout.Residual, layout.Normalization == HiddenNormalization.Layer);
+            layout.Residual, layout.Normalization);
 
         Assert.Equal(Reference(p), value, 1e-4 * Math.Max(1, Math.Abs(value)));
         CentralDifferences.AssertGradientMatches(gradient, p, Reference);

@@ -48,16 +48,19 @@ public class IntegratedGradientsTests
     }
 
     [Theory]
-    [InlineData("ReLU", new[] { 24, 16, 8 }, false)]
-    [InlineData("LeakyReLU", new[] { 24, 16, 8 }, false)]
-    [InlineData("ReLU", new[] { 96 }, false)]
-    [InlineData("ReLU", new[] { 24, 24, 8 }, true)]
-    public void A_path_through_a_piecewise_linear_network_is_linear_between_its_breakpoints(string activation, int[] hiddenLayers, bool residual)
+    [InlineData("ReLU", new[] { 24, 16, 8 }, false, false)]
+    [InlineData("LeakyReLU", new[] { 24, 16, 8 }, false, false)]
+    [InlineData("ReLU", new[] { 96 }, false, false)]
+    [InlineData("ReLU", new[] { 24, 24, 8 }, true, false)]
+    [InlineData("ReLU", new[] { 24, 24, 8 }, true, true)]
+    public void A_path_through_a_piecewise_linear_network_is_linear_between_its_breakpoints(string activation, int[] hiddenLayers, bool residual,
+        bool batchNorm)
     {
         // Three hidden layers, so that breakpoints found in one layer split the pieces the next layer sees; one wide
-        // layer, whose breakpoints outnumber its width; residual connections, as they are and through a projection.
+        // layer, whose breakpoints outnumber its width; residual connections, as they are and through a projection;
+        // batch normalisation, an affine map per unit at prediction.
         MultilayerPerceptron network = Train(Task.Regression, activation == "ReLU" ? Activation.ReLU : Activation.LeakyReLU(0.1f),
-            hiddenLayers: hiddenLayers, residual: residual);
+            hiddenLayers: hiddenLayers, residual: residual, normalization: batchNorm ? HiddenNormalization.Batch : HiddenNormalization.None);
         var path = new PiecewiseLinearPath(network.Layout);
         float[] rows = Rows(30, seed: 5);
         static float[] Point(float[] start, float[] end, float alpha) =>
@@ -84,10 +87,12 @@ public class IntegratedGradientsTests
         Assert.True(pieces > 3 * 15, $"only {pieces} pieces on 15 paths: the paths should cross many units");
     }
 
-    [Fact]
-    public void A_residual_ReLU_network_is_explained_exactly()
+    [Theory]
+    [InlineData(HiddenNormalization.None)]
+    [InlineData(HiddenNormalization.Batch)]
+    public void A_residual_ReLU_network_is_explained_exactly(HiddenNormalization normalization)
     {
-        MultilayerPerceptron network = Train(Task.Multiclass, Activation.ReLU, hiddenLayers: [32, 32, 16], residual: true);
+        MultilayerPerceptron network = Train(Task.Multiclass, Activation.ReLU, hiddenLayers: [32, 32, 16], residual: true, normalization: normalization);
         var explainer = new IntegratedGradients(network);
         Assert.True(explainer.IsExact);
         AssertComplete(explainer, network.OutputCount, everyRow: true);
@@ -219,7 +224,7 @@ public class IntegratedGradientsTests
     private static float[] Rows(int rows, int seed) => SyntheticData.Regression(rows, Features, seed).Features;
 
     private static MultilayerPerceptron Train(Task task, Activation activation, PeriodicEmbedding? embedding = null, int seed = 1,
-        int[]? hiddenLayers = null, bool residual = false)
+        int[]? hiddenLayers = null, bool residual = false, HiddenNormalization normalization = HiddenNormalization.None)
     {
         TrainingData data = SyntheticData.Regression(600, Features, seed: 21);
         float[] labels = task switch
@@ -232,6 +237,7 @@ public class IntegratedGradientsTests
         {
             HiddenLayers = hiddenLayers ?? [32, 16],
             Residual = residual,
+            Normalization = normalization,
             Activation = activation,
             NumericEmbedding = embedding,
             Loss = task switch

@@ -129,6 +129,20 @@ public class PersistenceTests
     }
 
     [Fact]
+    public void A_negative_running_variance_is_refused_even_under_a_valid_checksum()
+    {
+        MultilayerPerceptron model = new MlpTrainer(new MlpTrainerOptions
+        {
+            HiddenLayers = [12, 6], Normalization = HiddenNormalization.Batch, NumberOfIterations = 2, ValidationFraction = 0,
+        }).Train(SyntheticData.Regression(150, 5, seed: 1));
+        float[] values = model.Parameters.ToArray();
+        values[model.Layout.StatisticsOffset(1) + 6 + 2] = -0.5f;
+        var broken = new MultilayerPerceptron(model.Layout, values, model.OutputTransform, model.LabelScaling, model.History, null);
+        var error = Assert.Throws<InvalidDataException>(() => MultilayerPerceptron.Load(new MemoryStream(Bytes(broken))));
+        Assert.Contains("layer 1's running variance", error.Message);
+    }
+
+    [Fact]
     public void A_newer_format_version_is_refused_with_advice()
     {
         byte[] bytes = Bytes(Trained());

@@ -3,9 +3,9 @@ using Microsoft.ML.Model.OnnxConverter;
 namespace Backprop.MLNet.Internal;
 
 /// <summary>
-/// Writes a network's dense layers into an ONNX graph with standard operators (MatMul, Add and one node per
-/// activation), and any periodic embedding before them (Gather, Cos, a batched MatMul, Concat), so any ONNX runtime
-/// scores it as the engine does.
+/// Writes a network's dense layers into an ONNX graph with standard operators (MatMul, Add, one node per activation,
+/// layer normalisation from element-wise operators, BatchNormalization), and any periodic embedding before them
+/// (Gather, Cos, a batched MatMul, Concat), so any ONNX runtime scores it as the engine does.
 /// </summary>
 internal static class OnnxNetworkWriter
 {
@@ -56,8 +56,10 @@ internal static class OnnxNetworkWriter
             string biases = ctx.AddInitializer(layer.Biases.ToArray(), [layer.OutputSize], $"{prefix}B{l}");
             string product = Node(ctx, "MatMul", [x, weights], $"{prefix}MatMul{l}");
             string output = Node(ctx, "Add", [product, biases], $"{prefix}Linear{l}");
-            if (!layer.NormalizationScale.IsEmpty)
+            if (layer.Normalization == HiddenNormalization.Layer)
                 output = WriteLayerNorm(ctx, layer, output, $"{prefix}LayerNorm{l}");
+            else if (layer.Normalization == HiddenNormalization.Batch)
+                output = WriteBatchNorm(ctx, layer, output, $"{prefix}BatchNorm{l}");
             if (layer.Activation is { } activation)
                 output = WriteActivation(ctx, activation, output, $"{prefix}Activation{l}");
             if (layer.Residual)
@@ -131,6 +133,20 @@ internal static class OnnxNetworkWriter
         string scale = ctx.AddInitializer(layer.NormalizationScale.ToArray(), [layer.OutputSize], name + "Scale");
         string shift = ctx.AddInitializer(layer.NormalizationShift.ToArray(), [layer.OutputSize], name + "Shift");
         return Node(ctx, "Add", [Node(ctx, "Mul", [standardised, scale], name + "Scaled"), shift], name);
+    }
+
+    /// <summary>γ ⊙ (z − running mean)/√(running variance + ε) + β per unit: ONNX's BatchNormalization in inference.</summary>
+    private static string WriteBatchNorm(OnnxContext ctx, DenseLayer layer, string z, string name)
+    {
+        long[] shape = [layer.OutputSize];
+        string[] inputs = [z,
+            ctx.AddInitializer(layer.NormalizationScale.ToArray(), shape, name + "Scale"),
+            ctx.AddInitializer(layer.NormalizationShift.ToArray(), shape, name + "Shift"),
+            ctx.AddInitializer(layer.RunningMean.ToArray(), shape, name + "Mean"),
+            ctx.AddInitializer(layer.RunningVariance.ToArray(), shape, name + "Variance")];
+        string output = ctx.AddIntermediateVariable(null!, name, skip: true);
+        Write(ctx, "BatchNormalization", inputs, output).AddAttribute("epsilon", (double)DenseLayer.NormalizationEpsilon);
+        return output;
     }
 
     // The mean of each row (the last axis), kept as a rows × 1 column.

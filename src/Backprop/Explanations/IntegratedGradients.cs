@@ -8,12 +8,12 @@ namespace Backprop;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A piecewise-linear network (hidden activations ReLU, leaky ReLU or identity, no periodic embedding) is integrated
-/// exactly (<see cref="IsExact"/>): each row's path is split where any hidden unit switches on or off, the gradient is
-/// constant on each piece, and one point per piece gives the integral, so the contributions add up to f(x) − f(x′)
-/// to float precision. There is one piece more than there are switches along the path: 89 per row on average for
-/// the [128, 64] network of the explanation benchmark. Any other network is integrated by Gauss–Legendre quadrature on <see cref="Steps"/>
-/// points.
+/// A piecewise-linear network (hidden activations ReLU, leaky ReLU or identity, no periodic embedding or layer
+/// normalisation) is integrated exactly (<see cref="IsExact"/>): each row's path is split where any hidden unit
+/// switches on or off, the gradient is constant on each piece, and one point per piece gives the integral, so the
+/// contributions add up to f(x) − f(x′) to float precision. There is one piece more than there are switches along the
+/// path: 89 per row on average for the [128, 64] network of the explanation benchmark. Any other network is integrated
+/// by Gauss–Legendre quadrature on <see cref="Steps"/> points.
 /// </para>
 /// <para>
 /// f is the network's output before its output transform, in the units of the model's score: a regression network's

@@ -4,8 +4,9 @@ namespace Backprop;
 
 /// <summary>
 /// Splits a straight path through a piecewise-linear network (hidden activations ReLU, leaky ReLU or identity, no
-/// embedding, no normalisation; residual connections allowed) at every point where a hidden unit crosses zero, so that the network is linear on each piece and its
-/// gradient constant (Sotoudeh and Thakur's ExactLine, 2019).
+/// embedding, no layer normalisation; residual connections and batch normalisation, an affine map per unit at
+/// prediction, allowed) at every point where a hidden unit crosses zero, so that the network is linear on each piece
+/// and its gradient constant (Sotoudeh and Thakur's ExactLine, 2019).
 /// </summary>
 /// <remarks>
 /// Layer by layer: the path's image is linear between the breakpoints found so far, so a unit's pre-activation is
@@ -20,6 +21,7 @@ internal sealed class PiecewiseLinearPath
     private readonly int _widest;
     private float[] _values = [], _preActivations = [], _alphas = [], _nextAlphas = [];
     private float[] _crossings = [];
+    private readonly float[] _inverseDeviations;      // a batch-normalised layer's 1/√(running variance + ε)
     private float[] _inputs = [], _skipInputs = [];   // a residual layer's input at the old and at the new breakpoints
     private int[] _sources = [];                      // the old breakpoint each new one lies after
     private float[] _fractions = [];                  // and how far towards the next
@@ -33,11 +35,12 @@ internal sealed class PiecewiseLinearPath
         for (int l = 0; l < layout.LayerCount; l++)
             _widest = Math.Max(_widest, layout.OutputWidth(l));
         _crossings = new float[_widest];
+        _inverseDeviations = new float[_widest];
     }
 
     /// <summary>Whether every hidden activation of <paramref name="layout"/> is piecewise linear and nothing else bends.</summary>
     public static bool Applies(NetworkLayout layout) =>
-        layout.Embedding is null && layout.Normalization == HiddenNormalization.None &&
+        layout.Embedding is null && layout.Normalization != HiddenNormalization.Layer &&
         layout.HiddenActivations.All(a => a.Kind is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.Identity);
 
     /// <summary>
@@ -62,6 +65,13 @@ internal sealed class PiecewiseLinearPath
             MatrixMultiply.Multiply(_values.AsSpan(0, count * inWidth), false, _layout.Weights(parameters, l), false, z,
                 count, outWidth, inWidth, accumulate: false, maxThreads: 1);
             RowVectorOps.AddToEachRow(z, count, _layout.Biases(parameters, l));
+            if (_layout.IsBatchNormalized(l))
+            {
+                Span<float> inverse = _inverseDeviations.AsSpan(0, outWidth);
+                NormalizationKernels.InverseDeviations(_layout.RunningVariance(parameters, l), NetworkLayout.NormalizationEpsilon, inverse);
+                NormalizationKernels.BatchNormInference(z, count, _layout.NormalizationScale(parameters, l), _layout.NormalizationShift(parameters, l),
+                    _layout.RunningMean(parameters, l), inverse);
+            }
             if (_layout.HasSkip(l))
             {
                 EnsureCapacity(ref _inputs, count * inWidth);

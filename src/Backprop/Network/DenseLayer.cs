@@ -5,7 +5,8 @@ public sealed class DenseLayer
 {
     internal DenseLayer(int inputSize, int outputSize, Activation? activation, ReadOnlyMemory<float> weights, ReadOnlyMemory<float> biases,
         bool residual = false, ReadOnlyMemory<float> projection = default,
-        ReadOnlyMemory<float> normalizationScale = default, ReadOnlyMemory<float> normalizationShift = default)
+        ReadOnlyMemory<float> normalizationScale = default, ReadOnlyMemory<float> normalizationShift = default,
+        ReadOnlyMemory<float> runningMean = default, ReadOnlyMemory<float> runningVariance = default)
     {
         InputSize = inputSize;
         OutputSize = outputSize;
@@ -16,6 +17,10 @@ public sealed class DenseLayer
         Projection = projection;
         NormalizationScale = normalizationScale;
         NormalizationShift = normalizationShift;
+        RunningMean = runningMean;
+        RunningVariance = runningVariance;
+        Normalization = normalizationScale.IsEmpty ? HiddenNormalization.None
+            : runningMean.IsEmpty ? HiddenNormalization.Layer : HiddenNormalization.Batch;
     }
 
     /// <summary>The number of inputs.</summary>
@@ -36,14 +41,27 @@ public sealed class DenseLayer
     /// <summary>The ε under the square root of a layer normalisation: 10⁻⁵, as PyTorch's and Keras's.</summary>
     public const float NormalizationEpsilon = 1e-5f;
 
+    /// <summary>How the layer normalises its pre-activations before its activation.</summary>
+    public HiddenNormalization Normalization { get; }
+
     /// <summary>
-    /// γ of a layer-normalised layer, one per unit (its pre-activation is γ ⊙ (z − μ)/√(σ² + 10⁻⁵) + β, with z =
-    /// input·W + b and μ, σ² the row's mean and variance over the units); empty when the layer is not normalised.
+    /// γ of a normalised layer, one per unit: its pre-activation is γ ⊙ (z − μ)/√(σ² + 10⁻⁵) + β, with z = input·W + b
+    /// and μ, σ² the row's mean and variance over the units (layer normalisation) or <see cref="RunningMean"/> and
+    /// <see cref="RunningVariance"/> (batch normalisation, at prediction); empty when the layer is not normalised.
     /// </summary>
     public ReadOnlyMemory<float> NormalizationScale { get; }
 
-    /// <summary>β of a layer-normalised layer, one per unit; empty when the layer is not normalised.</summary>
+    /// <summary>β of a normalised layer, one per unit; empty when the layer is not normalised.</summary>
     public ReadOnlyMemory<float> NormalizationShift { get; }
+
+    /// <summary>
+    /// A batch-normalised layer's running mean of z, one per unit, which predictions subtract; empty under any other
+    /// normalisation.
+    /// </summary>
+    public ReadOnlyMemory<float> RunningMean { get; }
+
+    /// <summary>A batch-normalised layer's running (unbiased) variance of z, one per unit; empty under any other normalisation.</summary>
+    public ReadOnlyMemory<float> RunningVariance { get; }
 
     /// <summary>
     /// Whether the layer adds its input to its output (a residual connection): output = f(input·W + b) + input, or
@@ -59,6 +77,6 @@ public sealed class DenseLayer
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"Dense({InputSize}→{OutputSize}{(NormalizationScale.IsEmpty ? "" : ", layer norm")}{(Activation is { } a ? ", " + a : "")}" +
+        $"Dense({InputSize}→{OutputSize}{Normalization switch { HiddenNormalization.Layer => ", layer norm", HiddenNormalization.Batch => ", batch norm", _ => "" }}{(Activation is { } a ? ", " + a : "")}" +
         $"{(Residual ? Projection.IsEmpty ? ", + input" : ", + input·P" : "")})";
 }

@@ -21,8 +21,8 @@ public sealed class MultilayerPerceptron
     internal MultilayerPerceptron(NetworkLayout layout, float[] parameters, OutputTransform outputTransform,
         LabelScaling? labelScaling, TrainingHistory history, TrainingState? trainingState)
     {
-        if (parameters.Length != layout.ParameterCount)
-            throw new ArgumentException($"Expected {layout.ParameterCount} parameters, got {parameters.Length}.", nameof(parameters));
+        if (parameters.Length != layout.ValueCount)
+            throw new ArgumentException($"Expected {layout.ValueCount} values, got {parameters.Length}.", nameof(parameters));
         if (outputTransform == OutputTransform.Softmax ? layout.OutputCount < 2 : layout.OutputCount != 1)
             throw new ArgumentException($"A {outputTransform} output cannot have {layout.OutputCount} units.", nameof(outputTransform));
         Layout = layout;
@@ -39,7 +39,9 @@ public sealed class MultilayerPerceptron
             layout.HasSkip(l),
             layout.HasProjection(l) ? new ReadOnlyMemory<float>(parameters, layout.ProjectionOffset(l), layout.WeightCount(l)) : default,
             layout.IsNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.NormalizationOffset(l), layout.OutputWidth(l)) : default,
-            layout.IsNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.NormalizationOffset(l) + layout.OutputWidth(l), layout.OutputWidth(l)) : default)).ToArray();
+            layout.IsNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.NormalizationOffset(l) + layout.OutputWidth(l), layout.OutputWidth(l)) : default,
+            layout.IsBatchNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.StatisticsOffset(l), layout.OutputWidth(l)) : default,
+            layout.IsBatchNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.StatisticsOffset(l) + layout.OutputWidth(l), layout.OutputWidth(l)) : default)).ToArray();
         if (layout.Embedding is { } embedding)
             Embedding = new PeriodicEmbeddingLayer(embedding,
                 new ReadOnlyMemory<float>(parameters, layout.EmbeddingOffset, embedding.ParameterCount));
@@ -69,11 +71,15 @@ public sealed class MultilayerPerceptron
     /// <summary>The optimiser and schedule state a warm start continues from; <see langword="null"/> when not kept.</summary>
     public TrainingState? TrainingState { get; }
 
-    /// <summary>The total number of weights and biases, the embedding's included.</summary>
-    public int ParameterCount => _parameters.Length;
+    /// <summary>
+    /// The total number of trained parameters: weights and biases, the embedding's, projections and normalisation
+    /// scales and shifts (not batch normalisation's running statistics, which no gradient reaches).
+    /// </summary>
+    public int ParameterCount => Layout.ParameterCount;
 
     internal NetworkLayout Layout { get; }
 
+    /// <summary>The parameters followed by any running statistics (<see cref="NetworkLayout.ValueCount"/> values).</summary>
     internal ReadOnlySpan<float> Parameters => _parameters;
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace Backprop;
 /// its weights (inputs × outputs, row-major) followed by its biases, then the parameters of any
 /// <see cref="EmbeddingLayout"/>, which stands between the inputs and the first layer, then the projections of the
 /// residual connections between hidden layers of different widths, then each normalised hidden layer's scale γ and
-/// shift β.
+/// shift β. Under batch normalisation the stored vector goes on after the parameters with each hidden layer's running
+/// mean and variance: values that training sets but no gradient reaches.
 /// </summary>
 /// <remarks>
 /// With residual connections every hidden layer after the first adds its input to its output: out = f(z) + x, or
@@ -18,9 +19,13 @@ internal sealed class NetworkLayout
     private readonly int[] _weightOffsets;
     private readonly int[] _projectionOffsets;   // per layer; −1 where there is no projection
     private readonly int[] _normalizationOffsets; // per layer, γ then β; −1 where the layer is not normalised
+    private readonly int[] _statisticsOffsets;    // per layer, running mean then variance; −1 without batch normalisation
 
     /// <summary>The ε under the square root of a normalisation (<see cref="DenseLayer.NormalizationEpsilon"/>).</summary>
     public const float NormalizationEpsilon = DenseLayer.NormalizationEpsilon;
+
+    /// <summary>The share of the way a training step moves batch normalisation's running statistics: 0.1, as PyTorch's.</summary>
+    public const float RunningStatisticsMomentum = 0.1f;
 
     public NetworkLayout(int inputCount, IReadOnlyList<int> layerWidths, IReadOnlyList<Activation> hiddenActivations,
         EmbeddingLayout? embedding = null, bool residual = false, HiddenNormalization normalization = HiddenNormalization.None)
@@ -56,6 +61,8 @@ internal sealed class NetworkLayout
         Normalization = normalization;
         _normalizationOffsets = PlaceBlocks(ref offset, IsNormalized, l => 2L * _widths[l + 1]);
         ParameterCount = checked((int)offset);
+        _statisticsOffsets = PlaceBlocks(ref offset, IsBatchNormalized, l => 2L * _widths[l + 1]);
+        ValueCount = checked((int)offset);
         PenalisedWeights = [
             .. Enumerable.Range(0, LayerCount).Select(l => (_weightOffsets[l], WeightCount(l))),
             .. Enumerable.Range(0, LayerCount).Where(HasProjection).Select(l => (_projectionOffsets[l], WeightCount(l))),
@@ -96,7 +103,14 @@ internal sealed class NetworkLayout
 
     public int OutputCount => _widths[^1];
 
+    /// <summary>The trained parameters: what gradients reach and optimisers update.</summary>
     public int ParameterCount { get; }
+
+    /// <summary>
+    /// The length of a network's stored vector: the <see cref="ParameterCount"/> parameters followed by the running
+    /// statistics of batch normalisation, if any.
+    /// </summary>
+    public int ValueCount { get; }
 
     public Activation[] HiddenActivations { get; }
 
@@ -111,6 +125,24 @@ internal sealed class NetworkLayout
 
     /// <summary>Whether layer <paramref name="layer"/> normalises its pre-activations (every hidden layer, or none).</summary>
     public bool IsNormalized(int layer) => Normalization != HiddenNormalization.None && layer < LayerCount - 1;
+
+    /// <summary>Whether layer <paramref name="layer"/> is normalised across the batch, with running statistics.</summary>
+    public bool IsBatchNormalized(int layer) => Normalization == HiddenNormalization.Batch && layer < LayerCount - 1;
+
+    /// <summary>Where layer <paramref name="layer"/>'s running mean starts (its variance follows); −1 without batch normalisation.</summary>
+    public int StatisticsOffset(int layer) => _statisticsOffsets[layer];
+
+    /// <summary>Layer <paramref name="layer"/>'s running mean of its pre-activations, one per unit, within the stored values.</summary>
+    public Span<float> RunningMean(Span<float> values, int layer) => values.Slice(_statisticsOffsets[layer], OutputWidth(layer));
+
+    /// <inheritdoc cref="RunningMean(Span{float}, int)"/>
+    public ReadOnlySpan<float> RunningMean(ReadOnlySpan<float> values, int layer) => values.Slice(_statisticsOffsets[layer], OutputWidth(layer));
+
+    /// <summary>Layer <paramref name="layer"/>'s running (unbiased) variance of its pre-activations, one per unit.</summary>
+    public Span<float> RunningVariance(Span<float> values, int layer) => values.Slice(_statisticsOffsets[layer] + OutputWidth(layer), OutputWidth(layer));
+
+    /// <inheritdoc cref="RunningVariance(Span{float}, int)"/>
+    public ReadOnlySpan<float> RunningVariance(ReadOnlySpan<float> values, int layer) => values.Slice(_statisticsOffsets[layer] + OutputWidth(layer), OutputWidth(layer));
 
     /// <summary>Where layer <paramref name="layer"/>'s γ starts (β follows); −1 where it is not normalised.</summary>
     public int NormalizationOffset(int layer) => _normalizationOffsets[layer];

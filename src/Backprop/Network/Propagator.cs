@@ -13,9 +13,12 @@ namespace Backprop;
 /// first layer's X is the embedded input (<see cref="EmbeddingLayout"/>), and its ∂X flows on into the embedding.
 /// A hidden layer with a residual connection outputs O = A (⊙ M) + X (or + X·P): its ∂O passes through the activation
 /// into ∂Z and, unchanged (or times Pᵀ), straight to the layer below, and ∂P = Xᵀ·∂O. A layer-normalised layer keeps
-/// Y = γ ⊙ Ẑ + β as its pre-activation (what the activation sees), with Ẑ and each row's 1/σ for the backward pass.
+/// Y = γ ⊙ Ẑ + β as its pre-activation (what the activation sees), with Ẑ and each row's 1/σ for the backward pass;
+/// a batch-normalised one standardises each unit by the batch's mean and variance in a training pass (keeping Ẑ and each
+/// unit's 1/σ, and the statistics for <see cref="UpdateRunningStatistics"/>), and by its running statistics otherwise.
 /// A large step on two or more threads runs its forward pass as two row halves and each backward layer's ∂W beside
-/// the ∂Z it passes down (<see cref="PairedWork"/>); every value is computed exactly as on one thread.
+/// the ∂Z it passes down (<see cref="PairedWork"/>); every value is computed exactly as on one thread. (A training pass
+/// through batch normalisation needs every row's statistics at each layer, so it keeps its rows together.)
 /// </remarks>
 internal sealed unsafe class Propagator
 {
@@ -39,7 +42,10 @@ internal sealed unsafe class Propagator
     private readonly float[]?[] _outputs;         // A (⊙ M) + X (or + X·P): a residual layer's output
     private readonly float[]?[] _outputDeltas;    // ∂loss/∂(that output), for its connection's backward
     private readonly float[]?[] _normalized;      // Ẑ of a normalised layer
-    private readonly float[]?[] _inverseDeviations; // its rows' 1/√(σ² + ε)
+    private readonly float[]?[] _inverseDeviations; // its rows' 1/√(σ² + ε), or its units' under batch normalisation
+    private readonly float[]?[] _batchMeans;      // a batch-normalised layer's μ over the last training batch
+    private readonly float[]?[] _batchVariances;  // and its biased σ²
+    private readonly float[]?[] _columnScratch;   // two rows of the width, for its backward pass
     private readonly float[]?[] _normOutputDeltas; // ∂loss/∂Y, kept for ∂γ and ∂β
     private readonly float[][] _deltas;           // ∂loss/∂Z per layer
     private readonly EmbeddingLayout? _embedding;
@@ -53,6 +59,7 @@ internal sealed unsafe class Propagator
     private readonly PairedWork _pair = new();
     private Stage _stage;
     private bool _dropoutApplied;
+    private bool _batchStatistics;                // the last forward pass normalised by the batch's statistics
 
     /// <param name="layout">The network.</param>
     /// <param name="batchCapacity">The most rows a pass takes.</param>
@@ -96,6 +103,9 @@ internal sealed unsafe class Propagator
         _normalized = new float[]?[layers - 1];
         _inverseDeviations = new float[]?[layers - 1];
         _normOutputDeltas = new float[]?[layers - 1];
+        _batchMeans = new float[]?[layers - 1];
+        _batchVariances = new float[]?[layers - 1];
+        _columnScratch = new float[]?[layers - 1];
         for (int l = 0; l < layers; l++)
         {
             int size = batchCapacity * layout.OutputWidth(l);
@@ -116,9 +126,17 @@ internal sealed unsafe class Propagator
                 }
                 if (layout.IsNormalized(l))
                 {
-                    _normalized[l] = new float[size];
-                    _inverseDeviations[l] = new float[batchCapacity];
+                    int width = layout.OutputWidth(l);
+                    bool batchNorm = layout.IsBatchNormalized(l);
+                    _normalized[l] = batchNorm && !forTraining ? null : new float[size];
+                    _inverseDeviations[l] = new float[batchNorm ? width : batchCapacity];
                     _normOutputDeltas[l] = forTraining ? new float[size] : null;
+                    if (batchNorm && forTraining)
+                    {
+                        _batchMeans[l] = new float[width];
+                        _batchVariances[l] = new float[width];
+                        _columnScratch[l] = new float[2 * width];
+                    }
                 }
             }
         }
@@ -145,21 +163,35 @@ internal sealed unsafe class Propagator
     public Span<float> OutputGradient(int rows) => _deltas[^1].AsSpan(0, rows * _layout.OutputCount);
 
     /// <summary>Runs the network on the first <paramref name="rows"/> rows of <see cref="Input"/>.</summary>
-    /// <param name="parameters">The flat weights and biases.</param>
+    /// <param name="parameters">
+    /// The flat weights and biases, followed by the running statistics of batch normalisation when a pass that is not
+    /// <paramref name="training"/> needs them (<see cref="NetworkLayout.ValueCount"/> values).
+    /// </param>
     /// <param name="rows">The batch's rows.</param>
     /// <param name="dropoutRate">Probability of zeroing a hidden unit; 0 for inference.</param>
     /// <param name="random">The dropout stream; required when <paramref name="dropoutRate"/> &gt; 0.</param>
-    public void Forward(ReadOnlySpan<float> parameters, int rows, float dropoutRate = 0f, SeededRandom? random = null)
+    /// <param name="training">
+    /// Whether batch normalisation uses this batch's statistics (a training step) rather than its running statistics
+    /// (scoring); default <see langword="false"/>.
+    /// </param>
+    public void Forward(ReadOnlySpan<float> parameters, int rows, float dropoutRate = 0f, SeededRandom? random = null, bool training = false)
     {
         if (rows > BatchCapacity)
             throw new ArgumentOutOfRangeException(nameof(rows), rows, $"The batch holds at most {BatchCapacity} rows.");
         _dropoutApplied = dropoutRate > 0f;
         if (_dropoutApplied && (random is null || _dropoutMasks.Length > 0 && _dropoutMasks[0] is null))
             throw new InvalidOperationException("Dropout needs a propagator built for it and a random stream.");
+        _batchStatistics = training && _layout.Normalization == HiddenNormalization.Batch;
+        if (_batchStatistics && _batchMeans[0] is null)
+            throw new InvalidOperationException("A training pass through batch normalisation needs a propagator built forTraining.");
+        if (_layout.Normalization == HiddenNormalization.Batch && !_batchStatistics)
+            for (int l = 0; l < _layout.LayerCount - 1; l++)
+                NormalizationKernels.InverseDeviations(_layout.RunningVariance(parameters, l), NetworkLayout.NormalizationEpsilon, _inverseDeviations[l]);
 
         // Rows are independent through the forward pass, so two threads can each take half of them through every
-        // layer. (With dropout the masks come from one stream in order, so that pass stays on one thread.)
-        if (!_dropoutApplied && UsesTwoThreads(rows))
+        // layer. (With dropout the masks come from one stream in order, and batch statistics need every row, so those
+        // passes keep their rows together.)
+        if (!_dropoutApplied && !_batchStatistics && UsesTwoThreads(rows))
         {
             fixed (float* p = parameters)
             {
@@ -177,6 +209,8 @@ internal sealed unsafe class Propagator
     /// </summary>
     public void Backward(ReadOnlySpan<float> parameters, int rows, Span<float> gradient, bool accumulate)
     {
+        if (_layout.Normalization == HiddenNormalization.Batch && !_batchStatistics)
+            throw new InvalidOperationException("Parameter gradients through batch normalisation need a forward pass with training set.");
         bool twoThreads = UsesTwoThreads(rows);
         for (int l = _layout.LayerCount - 1; l >= 0; l--)
         {
@@ -234,6 +268,22 @@ internal sealed unsafe class Propagator
                 width, i * (m + 1), m, inputGradient);
     }
 
+    /// <summary>
+    /// Moves every batch-normalised layer's running mean and variance (within <paramref name="values"/>) toward the
+    /// statistics of the last training pass of <paramref name="rows"/> rows; a batch of one row has no variance and
+    /// leaves them alone.
+    /// </summary>
+    public void UpdateRunningStatistics(Span<float> values, int rows)
+    {
+        if (_layout.Normalization != HiddenNormalization.Batch || rows < 2)
+            return;
+        if (!_batchStatistics)
+            throw new InvalidOperationException("The running statistics follow a forward pass with training set.");
+        for (int l = 0; l < _layout.LayerCount - 1; l++)
+            NormalizationKernels.UpdateRunningStatistics(_layout.RunningMean(values, l), _layout.RunningVariance(values, l),
+                _batchMeans[l], _batchVariances[l], rows, NetworkLayout.RunningStatisticsMomentum);
+    }
+
     /// <summary>Whether a batch of <paramref name="rows"/> is worth splitting between two threads.</summary>
     private bool UsesTwoThreads(int rows) => _threads > 1 && rows >= 2 * MinRowsPerThread && rows * _multiplyAddsPerRow >= StageParallelThreshold;
 
@@ -255,9 +305,20 @@ internal sealed unsafe class Propagator
             RowVectorOps.AddToEachRow(z, rows, _layout.Biases(parameters, l));
             if (l == _layout.LayerCount - 1)
                 break;
-            if (_layout.IsNormalized(l))
+            if (_layout.IsBatchNormalized(l))
+            {
+                if (_batchStatistics)
+                    NormalizationKernels.BatchNormForward(z, rows, _layout.NormalizationScale(parameters, l), _layout.NormalizationShift(parameters, l),
+                        _normalized[l], _batchMeans[l], _batchVariances[l], _inverseDeviations[l], NetworkLayout.NormalizationEpsilon);
+                else
+                    NormalizationKernels.BatchNormInference(z, rows, _layout.NormalizationScale(parameters, l), _layout.NormalizationShift(parameters, l),
+                        _layout.RunningMean(parameters, l), _inverseDeviations[l]);
+            }
+            else if (_layout.IsNormalized(l))
+            {
                 NormalizationKernels.LayerNormForward(z, rows, _layout.NormalizationScale(parameters, l), _layout.NormalizationShift(parameters, l),
                     _normalized[l].AsSpan(first * outWidth, z.Length), _inverseDeviations[l].AsSpan(first, rows), NetworkLayout.NormalizationEpsilon);
+            }
 
             Span<float> a = _activations[l].AsSpan(first * outWidth, z.Length);
             ActivationFunctions.Forward(_layout.HiddenActivations[l], z, a);
@@ -308,7 +369,7 @@ internal sealed unsafe class Propagator
             MatrixMultiply.Multiply(LayerInput(layer, rows), true, _outputDeltas[layer].AsSpan(0, rows * outWidth), false,
                 _layout.Projection(gradient, layer), inWidth, outWidth, rows, accumulate, threads);
         if (_layout.IsNormalized(layer))
-            NormalizationKernels.LayerNormParameterGradient(_normOutputDeltas[layer], _normalized[layer], rows,
+            NormalizationKernels.ParameterGradient(_normOutputDeltas[layer], _normalized[layer], rows,
                 _layout.NormalizationScale(gradient, layer), _layout.NormalizationShift(gradient, layer), accumulate);
     }
 
@@ -340,14 +401,19 @@ internal sealed unsafe class Propagator
             _preActivations[layer - 1].AsSpan(0, previousDelta.Length),
             _activations[layer - 1].AsSpan(0, previousDelta.Length),
             previousDelta);
-        if (_layout.IsNormalized(layer - 1))
-        {
-            // ∂Y so far; ∂γ and ∂β need it, ∂Z goes on through the normalisation.
-            if (_normOutputDeltas[layer - 1] is { } kept)
-                previousDelta.CopyTo(kept);
-            NormalizationKernels.LayerNormBackward(previousDelta, rows, _layout.NormalizationScale(parameters, layer - 1),
-                _normalized[layer - 1], _inverseDeviations[layer - 1]);
-        }
+        int below = layer - 1;
+        if (!_layout.IsNormalized(below))
+            return;
+        // ∂Y so far; ∂γ and ∂β need it, ∂Z goes on through the normalisation.
+        if (_normOutputDeltas[below] is { } kept)
+            previousDelta.CopyTo(kept);
+        ReadOnlySpan<float> scale = _layout.NormalizationScale(parameters, below);
+        if (!_layout.IsBatchNormalized(below))
+            NormalizationKernels.LayerNormBackward(previousDelta, rows, scale, _normalized[below], _inverseDeviations[below]);
+        else if (_batchStatistics)
+            NormalizationKernels.BatchNormBackward(previousDelta, rows, scale, _normalized[below], _inverseDeviations[below], _columnScratch[below]);
+        else
+            NormalizationKernels.BatchNormInferenceBackward(previousDelta, rows, scale, _inverseDeviations[below]);
     }
 
     // The two halves of a parallel stage; each thread's products run on that thread alone.

@@ -2,10 +2,15 @@ namespace Backprop;
 
 /// <summary>
 /// Draws initial weights; biases start at zero. A periodic embedding's parameters are drawn after the layers', and
-/// residual projections last.
+/// residual projections last. Batch normalisation's running statistics start as mean 0 and variance 1.
 /// </summary>
 internal static class WeightInitializer
 {
+    /// <param name="layout">The network.</param>
+    /// <param name="parameters">Its <see cref="NetworkLayout.ValueCount"/> stored values, running statistics included.</param>
+    /// <param name="scheme">How the weights are drawn.</param>
+    /// <param name="random">The initialisation stream.</param>
+    /// <param name="frequencyScale">The deviation of a periodic embedding's frequencies; unused without one.</param>
     public static void Initialize(NetworkLayout layout, Span<float> parameters, WeightInitialization scheme, SeededRandom random,
         float frequencyScale = 0f)
     {
@@ -37,8 +42,12 @@ internal static class WeightInitializer
                 FillUniform(layout.Projection(parameters, l), Math.Sqrt(6.0 / (layout.InputWidth(l) + layout.OutputWidth(l))), random);
         // A normalisation starts as the identity of the standardised values: γ = 1, β = 0.
         for (int l = 0; l < layout.LayerCount; l++)
+        {
             if (layout.IsNormalized(l))
                 layout.NormalizationScale(parameters, l).Fill(1f);
+            if (layout.IsBatchNormalized(l))
+                layout.RunningVariance(parameters, l).Fill(1f);
+        }
     }
 
     /// <summary>

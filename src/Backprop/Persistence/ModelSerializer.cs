@@ -12,10 +12,10 @@ namespace Backprop;
 /// Version 2 added the periodic embedding after the activations and dropped the epochs' wall-clock seconds, so the
 /// same data, options and seed give the same bytes (a loaded history's <see cref="EpochRecord.Seconds"/> are 0).
 /// Version 3 added whether the hidden layers have residual connections and how they are normalised, after the
-/// embedding, and each epoch's
-/// diagnostics and warnings. Versions 1 and 2 still load. Lengths are checked against the bytes there are before anything is allocated, and
-/// values no trained model can hold (a non-finite parameter, a label scale that is not positive) are refused even
-/// under a valid checksum.
+/// embedding (batch normalisation's running statistics follow the parameters), and each epoch's diagnostics and
+/// warnings. Versions 1 and 2 still load. Lengths are checked against the bytes there are before anything is
+/// allocated, and values no trained model can hold (a non-finite parameter, a negative running variance, a label
+/// scale that is not positive) are refused even under a valid checksum.
 /// </remarks>
 internal static class ModelSerializer
 {
@@ -250,6 +250,11 @@ internal static class ModelSerializer
         int firstBad = Array.FindIndex(parameters, p => !float.IsFinite(p));
         if (firstBad >= 0)
             throw new InvalidDataException($"the model's parameter {firstBad} is {parameters[firstBad]}: the file is corrupt.");
+        if (parameters.Length != layout.ValueCount)
+            throw new InvalidDataException($"the model holds {parameters.Length} values where its layers need {layout.ValueCount}: the file is corrupt.");
+        for (int l = 0; l < layout.LayerCount; l++)
+            if (layout.IsBatchNormalized(l) && layout.RunningVariance(parameters, l).IndexOfAnyExceptInRange(0f, float.MaxValue) >= 0)
+                throw new InvalidDataException($"layer {l}'s running variance holds a negative value: the file is corrupt.");
 
         string metricName = r.ReadString();
         int best = r.ReadInt32();

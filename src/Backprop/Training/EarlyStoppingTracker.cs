@@ -4,7 +4,7 @@ namespace Backprop;
 /// Early stopping: remembers the best epoch's monitored value and parameters, counts the epochs since it, says when
 /// patience has run out, and puts the best parameters back at the end however the run ended.
 /// </summary>
-/// <param name="parameterCount">The size of the parameter vector to remember.</param>
+/// <param name="parameterCount">The size of the vector to remember: the parameters and any running statistics.</param>
 /// <param name="patience">Epochs without improvement before stopping, 1 or more.</param>
 /// <param name="minDelta">The least decrease of the monitored value that counts as an improvement.</param>
 internal sealed class EarlyStoppingTracker(int parameterCount, int patience, double minDelta)

@@ -30,7 +30,9 @@ public sealed class MlpTrainerOptions
     /// <summary>
     /// How every hidden layer's pre-activations are normalised before its activation: <see cref="HiddenNormalization.Layer"/>
     /// standardises each row across the layer's units and applies a learned scale and shift, which keeps deep
-    /// networks' activations in range; default <see cref="HiddenNormalization.None"/>.
+    /// networks' activations in range; <see cref="HiddenNormalization.Batch"/> standardises each unit across the
+    /// mini-batch and predicts with running statistics (mini-batch optimisers only); default
+    /// <see cref="HiddenNormalization.None"/>.
     /// </summary>
     public HiddenNormalization Normalization { get; set; } = BackpropDefaults.Normalization;
 
@@ -240,7 +242,11 @@ public sealed class MlpTrainerOptions
         if (!Enum.IsDefined(EarlyStoppingMetric))
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMetric), EarlyStoppingMetric, "Unknown early-stopping metric.");
         if (!Enum.IsDefined(Normalization))
-            throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "Unknown hidden normalisation; use None or Layer.");
+            throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "Unknown hidden normalisation; use None, Layer or Batch.");
+        if (Normalization == HiddenNormalization.Batch && Optimizer is not MiniBatchOptimizer)
+            throw new ArgumentException(
+                $"Normalization Batch learns its statistics from mini-batches, but the optimiser {Optimizer.Name} takes full-batch steps; " +
+                "use Layer normalisation, or a mini-batch optimiser such as Adam.", nameof(Normalization));
         if (!Enum.IsDefined(WeightInitialization))
             throw new ArgumentOutOfRangeException(nameof(WeightInitialization), WeightInitialization, "Unknown weight initialisation.");
 

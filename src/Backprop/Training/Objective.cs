@@ -18,7 +18,7 @@ internal sealed class Objective(NetworkLayout layout, LossFunction loss, float l
         ReadOnlySpan<float> weights, float gradientScale, Span<float> gradient, bool accumulate,
         float dropoutRate = 0f, SeededRandom? dropoutRandom = null)
     {
-        propagator.Forward(parameters, rows, dropoutRate, dropoutRandom);
+        propagator.Forward(parameters, rows, dropoutRate, dropoutRandom, training: true);
         double sum = Loss.Evaluate(propagator.Outputs(rows), targets, weights, rows, propagator.OutputGradient(rows), gradientScale);
         propagator.Backward(parameters, rows, gradient, accumulate);
         return sum;

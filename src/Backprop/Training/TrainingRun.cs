@@ -72,7 +72,8 @@ internal sealed class TrainingRun
     public MultilayerPerceptron Execute()
     {
         int parameterCount = _layout.ParameterCount;
-        float[] parameters = new float[parameterCount];
+        // The parameters, then any running statistics: early stopping and the model keep both.
+        float[] parameters = new float[_layout.ValueCount];
         TrainingState? previous = _initial?.TrainingState;
         if (_initial is not null)
             _initial.Parameters.CopyTo(parameters);
@@ -89,7 +90,7 @@ internal sealed class TrainingRun
         int epochOffset = previous?.EpochsCompleted ?? _initial?.History.Epochs.Count ?? 0;
         var history = new List<EpochRecord>(_initial?.History.Epochs ?? []);
         var earlyStopping = _options.EarlyStopping
-            ? new EarlyStoppingTracker(parameterCount, _options.EarlyStoppingPatience, _options.EarlyStoppingMinDelta)
+            ? new EarlyStoppingTracker(parameters.Length, _options.EarlyStoppingPatience, _options.EarlyStoppingMinDelta)
             : null;
         StopReason stopReason = _completedReason;
 

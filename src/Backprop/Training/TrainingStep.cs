@@ -1,8 +1,9 @@
 namespace Backprop;
 
 /// <summary>
-/// One mini-batch step on the batch gathered in the buffer: forward and backward (with dropout), the penalty's
-/// gradient, clipping, decoupled weight decay, then the optimiser's update.
+/// One mini-batch step on the batch gathered in the buffer: forward and backward (with dropout), batch normalisation's
+/// running statistics, the penalty's gradient, clipping, decoupled weight decay, then the optimiser's update of the
+/// parameters (not the statistics that follow them).
 /// </summary>
 internal sealed class TrainingStep
 {
@@ -21,18 +22,20 @@ internal sealed class TrainingStep
 
     /// <summary>Steps on the first <paramref name="count"/> gathered rows, of total weight <paramref name="batchWeight"/>.</summary>
     /// <returns>The batch's summed weighted loss, without the penalty.</returns>
-    public double Run(float[] parameters, int count, double batchWeight, float rate, OptimizerProgress state, SeededRandom dropoutRandom,
+    public double Run(float[] values, int count, double batchWeight, float rate, OptimizerProgress state, SeededRandom dropoutRandom,
         int epoch, int batchIndex)
     {
         var (options, batch, diagnostics) = (_context.Options, _context.Batch, _context.Diagnostics);
         bool measured = diagnostics is not null && diagnostics.Samples(batchIndex);
-        double batchLoss = _context.Objective.Batch(batch.Propagator, parameters, count, batch.Targets(count),
+        Span<float> parameters = values.AsSpan(0, _gradient.Length);
+        double batchLoss = _context.Objective.Batch(batch.Propagator, values, count, batch.Targets(count),
             batch.Weights(_context.Train, count), (float)(1.0 / batchWeight), _gradient, accumulate: false, options.Dropout, dropoutRandom);
         if (!double.IsFinite(batchLoss))
             throw new TrainingDivergedException(
                 $"Training diverged: the loss became {batchLoss} in epoch {epoch + 1}, batch {batchIndex + 1}. {_context.DivergenceAdvice}");
         if (measured)
             diagnostics!.ObserveBackward(batch.Propagator, count, _gradient);
+        batch.Propagator.UpdateRunningStatistics(values, count);
 
         _context.Objective.AddPenaltyGradient(parameters, _gradient);
         Clip(epoch, batchIndex);
@@ -59,11 +62,11 @@ internal sealed class TrainingStep
             System.Numerics.Tensors.TensorPrimitives.Multiply(_gradient, (float)(_context.Options.GradientClipNorm!.Value / Math.Sqrt(squares)), _gradient);
     }
 
-    private void DecayWeights(float[] parameters, float shrink)
+    private void DecayWeights(Span<float> parameters, float shrink)
     {
         foreach (var (offset, count) in _context.Layout.PenalisedWeights)
         {
-            Span<float> w = parameters.AsSpan(offset, count);
+            Span<float> w = parameters.Slice(offset, count);
             System.Numerics.Tensors.TensorPrimitives.Multiply(w, 1f - shrink, w);
         }
     }

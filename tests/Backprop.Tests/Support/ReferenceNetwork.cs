@@ -10,12 +10,14 @@ internal static class ReferenceNetwork
     /// Whether hidden layers after the first add their input (or its product with a projection, where the widths
     /// differ) to their output; the projections follow every layer's parameters, in layer order.
     /// </param>
-    /// <param name="layerNorm">
-    /// Whether every hidden layer's pre-activations are standardised per row and scaled and shifted by γ and β, which
-    /// follow the projections, γ then β for each hidden layer in order.
+    /// <param name="normalization">
+    /// How every hidden layer's pre-activations are standardised — per row (layer) or per unit over the batch's rows
+    /// (batch, biased variance) — before they are scaled and shifted by γ and β, which follow the projections, γ then β
+    /// for each hidden layer in order.
     /// </param>
     public static double Objective(int inputs, int[] widths, Activation[] hidden, double[] p, double[] x, int rows,
-        float[] y, float[]? w, LossFunction loss, double l1, double l2, bool residual = false, bool layerNorm = false)
+        float[] y, float[]? w, LossFunction loss, double l1, double l2, bool residual = false,
+        HiddenNormalization normalization = HiddenNormalization.None)
     {
         double[] current = x;
         int width = inputs, offset = 0;
@@ -32,26 +34,38 @@ internal static class ReferenceNetwork
             int outWidth = widths[l];
             bool isHidden = l < widths.Length - 1;
             var next = new double[rows * outWidth];
-            var z = new double[outWidth];
             for (int r = 0; r < rows; r++)
-            {
                 for (int j = 0; j < outWidth; j++)
                 {
-                    z[j] = p[offset + width * outWidth + j];
+                    double z = p[offset + width * outWidth + j];
                     for (int i = 0; i < width; i++)
-                        z[j] += current[r * width + i] * p[offset + i * outWidth + j];
+                        z += current[r * width + i] * p[offset + i * outWidth + j];
+                    next[r * outWidth + j] = z;
                 }
-                if (layerNorm && isHidden)
+            if (isHidden && normalization != HiddenNormalization.None)
+            {
+                // Layer: the units of one row; batch: one unit over the rows.
+                bool layer = normalization == HiddenNormalization.Layer;
+                int groups = layer ? rows : outWidth, size = layer ? outWidth : rows;
+                int Index(int group, int k) => layer ? group * outWidth + k : k * outWidth + group;
+                for (int g = 0; g < groups; g++)
                 {
-                    double mean = z.Average(), variance = z.Average(v => (v - mean) * (v - mean));
-                    for (int j = 0; j < outWidth; j++)
-                        z[j] = p[norm + j] * (z[j] - mean) / Math.Sqrt(variance + 1e-5) + p[norm + outWidth + j];
+                    double mean = 0, variance = 0;
+                    for (int k = 0; k < size; k++)
+                        mean += next[Index(g, k)] / size;
+                    for (int k = 0; k < size; k++)
+                        variance += (next[Index(g, k)] - mean) * (next[Index(g, k)] - mean) / size;
+                    for (int k = 0; k < size; k++)
+                    {
+                        int i = Index(g, k), j = i % outWidth;
+                        next[i] = p[norm + j] * (next[i] - mean) / Math.Sqrt(variance + 1e-5) + p[norm + outWidth + j];
+                    }
                 }
-                for (int j = 0; j < outWidth; j++)
-                    next[r * outWidth + j] = isHidden ? Activate(hidden[l], z[j]) : z[j];
-            }
-            if (layerNorm && isHidden)
                 norm += 2 * outWidth;
+            }
+            if (isHidden)
+                for (int i = 0; i < next.Length; i++)
+                    next[i] = Activate(hidden[l], next[i]);
             for (int i = 0; i < width * outWidth; i++)
                 penalty += 0.5 * l2 * p[offset + i] * p[offset + i] + l1 * Math.Abs(p[offset + i]);
             if (residual && l > 0 && l < widths.Length - 1)
