@@ -27,33 +27,34 @@ public static class TrainingPlots
         foreach (var (name, epochs, bestEpoch) in curves)
         {
             var color = palette.GetColor(i++);
-            var trained = epochs.Where(e => double.IsFinite(e.TrainingLoss)).ToArray();
-            if (trained.Length > 0)
-            {
-                var training = plot.Add.ScatterLine(trained.Select(e => (double)e.Epoch).ToArray(), trained.Select(e => e.TrainingLoss).ToArray());
-                training.LegendText = $"{name}: training";
-                training.Color = color;
-                training.LinePattern = LinePattern.Dashed;
-            }
-            var validated = epochs.Where(e => e.ValidationLoss is { } loss && double.IsFinite(loss)).ToArray();
-            if (validated.Length == 0)
-                continue;
-            var validation = plot.Add.ScatterLine(validated.Select(e => (double)e.Epoch).ToArray(), validated.Select(e => e.ValidationLoss!.Value).ToArray());
-            validation.LegendText = $"{name}: validation";
-            validation.Color = color;
-            if (bestEpoch is { } best && validated.FirstOrDefault(e => e.Epoch == best) is { } record)
-            {
-                var marker = plot.Add.Marker(best, record.ValidationLoss!.Value);
-                marker.Color = color;
-                marker.Size = 10;
-            }
+            AddCurve(plot, epochs, e => e.TrainingLoss, $"{name}: training", color, LinePattern.Dashed, bestEpoch: null);
+            AddCurve(plot, epochs, e => e.ValidationLoss, $"{name}: validation", color, LinePattern.Solid, bestEpoch);
         }
-        plot.Title(title);
-        plot.XLabel("epoch");
-        plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        plot.SavePng(path, width, height);
+        Save(plot, path, title, yLabel, Alignment.UpperRight, width, height);
+    }
+
+    /// <summary>
+    /// Draws each curve's validation metric per epoch (the history's <see cref="TrainingHistory.MetricName"/>: R²,
+    /// accuracy or AUC), one colour per curve, marks each best epoch, and saves the plot as a PNG. Curves without
+    /// validation figures are left out, as are values that are not finite.
+    /// </summary>
+    /// <param name="path">The PNG file to write.</param>
+    /// <param name="title">The plot's title.</param>
+    /// <param name="yLabel">The metric's name, e.g. "validation accuracy".</param>
+    /// <param name="curves">The named curves, e.g. <see cref="LossCurve.From"/> a model's <see cref="IBackpropModelParameters.History"/>.</param>
+    /// <param name="width">The width in pixels; default 900.</param>
+    /// <param name="height">The height in pixels; default 520.</param>
+    public static void SaveMetricCurves(string path, string title, string yLabel, IEnumerable<LossCurve> curves,
+        int width = 900, int height = 520)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(curves);
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 0;
+        foreach (var (name, epochs, bestEpoch) in curves)
+            AddCurve(plot, epochs, e => e.ValidationMetric, name, palette.GetColor(i++), LinePattern.Solid, bestEpoch);
+        Save(plot, path, title, yLabel, Alignment.LowerRight, width, height);
     }
 
     /// <summary>
@@ -96,12 +97,40 @@ public static class TrainingPlots
             LabelFormatter = y => Math.Pow(10, y).ToString("0E+0", System.Globalization.CultureInfo.InvariantCulture),
         };
         plot.Axes.Left.TickGenerator = ticks;
+        Save(plot, path, title, "weight-gradient RMS (log scale)", Alignment.UpperRight, width, height);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds one line of <paramref name="value"/> per epoch, leaving out epochs where it is missing or not finite, and
+    /// marks <paramref name="bestEpoch"/> on it.
+    /// </summary>
+    private static void AddCurve(Plot plot, IEnumerable<EpochRecord> epochs, Func<EpochRecord, double?> value, string legend, Color color,
+        LinePattern pattern, int? bestEpoch)
+    {
+        var points = epochs.Select(e => (e.Epoch, Value: value(e))).Where(p => p.Value is { } v && double.IsFinite(v)).ToArray();
+        if (points.Length == 0)
+            return;
+        var line = plot.Add.ScatterLine(points.Select(p => (double)p.Epoch).ToArray(), points.Select(p => p.Value!.Value).ToArray());
+        line.LegendText = legend;
+        line.Color = color;
+        line.LinePattern = pattern;
+        if (bestEpoch is { } best && points.FirstOrDefault(p => p.Epoch == best) is { Value: { } kept })
+        {
+            var marker = plot.Add.Marker(best, kept);
+            marker.Color = color;
+            marker.Size = 10;
+        }
+    }
+
+    /// <summary>Titles an epoch plot, places its legend and writes it, creating the folder.</summary>
+    private static void Save(Plot plot, string path, string title, string yLabel, Alignment legend, int width, int height)
+    {
         plot.Title(title);
         plot.XLabel("epoch");
-        plot.YLabel("weight-gradient RMS (log scale)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(legend);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, width, height);
-        return true;
     }
 }

@@ -8,13 +8,14 @@ namespace Backprop.MLNet.Benchmarks;
 /// <c>hidden=256,128;lr=0.003;batch=32;l2=0.01;dropout=0.1;activation=gelu;models=5;scaling=robust</c>, and, beyond
 /// what a comparison's configuration holds, <c>epochs=256;patience=60;schedule=coslog4;refit=true;smoothing=0.1</c>
 /// (smoothing: multiclass only), <c>embedding=0.1</c> (a <see cref="PeriodicEmbedding"/> with that frequency scale) and
-/// <c>holdout=0.1</c> (the <c>ValidationFraction</c>).
+/// <c>holdout=0.1</c> (the <c>ValidationFraction</c>), <c>residual=true</c>, <c>norm=layer</c> (or <c>batch</c>) and
+/// <c>init=heuniform</c> (a <see cref="WeightInitialization"/>). <c>hidden=64x12</c> is twelve layers of 64.
 /// </summary>
 internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string, string> Values)
 {
     // The keys of the comparison's BackpropConfiguration, then those set on the trainer's options directly.
     private static readonly string[] ConfigurationKeys = ["hidden", "lr", "batch", "l2", "dropout", "activation", "models", "scaling"];
-    private static readonly string[] OptionKeys = ["epochs", "patience", "schedule", "refit", "smoothing", "embedding", "holdout"];
+    private static readonly string[] OptionKeys = ["epochs", "patience", "schedule", "refit", "smoothing", "embedding", "holdout", "residual", "norm", "init"];
 
     public static BackpropOverrides Parse(string text)
     {
@@ -51,7 +52,7 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
         {
             c = key switch
             {
-                "hidden" => c with { HiddenLayers = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => Parse<int>(key, v)).ToArray() },
+                "hidden" => c with { HiddenLayers = value.Split(',', StringSplitOptions.RemoveEmptyEntries).SelectMany(v => Layers(key, v)).ToArray() },
                 "lr" => c with { LearningRate = Parse<float>(key, value) },
                 "batch" => c with { BatchSize = Parse<int>(key, value) },
                 "l2" => c with { L2Regularization = Parse<float>(key, value) },
@@ -77,12 +78,22 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
                 case "refit": options.RefitOnAllRows = Parse<bool>(key, value); break;
                 case "holdout": options.ValidationFraction = Parse<float>(key, value); break;
                 case "embedding": options.NumericEmbedding = new PeriodicEmbedding { FrequencyScale = Parse<float>(key, value) }; break;
+                case "residual": options.Residual = Parse<bool>(key, value); break;
+                case "norm": options.Normalization = ParseEnum<HiddenNormalization>(key, value); break;
+                case "init": options.WeightInitialization = ParseEnum<WeightInitialization>(key, value); break;
                 default:
                     if (options is BackpropMulticlassTrainer.Options multiclass)
                         multiclass.LabelSmoothing = Parse<float>(key, value);
                     break;
             }
         }
+    }
+
+    /// <summary>One entry of <c>hidden</c>: a width, or <c>width</c>x<c>count</c> for that many layers of it.</summary>
+    private static IEnumerable<int> Layers(string key, string entry)
+    {
+        string[] parts = entry.Split('x', 2);
+        return Enumerable.Repeat(Parse<int>(key, parts[0]), parts.Length == 2 ? Parse<int>(key, parts[1]) : 1);
     }
 
     private static LearningRateSchedule Schedule(string key, string value) => value.ToLowerInvariant() switch

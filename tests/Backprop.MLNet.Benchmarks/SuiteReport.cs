@@ -72,6 +72,7 @@ internal static class SuiteReport
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Mean rank over all {ofRole.Length} {role} sets, by trainer family: ") +
                 string.Join(", ", meanFamilyRanks.OrderBy(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))) + ".");
         }
+        WriteWarnings(md, results);
         md.AppendLine();
         md.AppendLine("![Mean rank by trainer family](ranks.png)");
         WriteRankPlot(Path.Combine(folder, "ranks.png"), plotted);
@@ -79,6 +80,32 @@ internal static class SuiteReport
         string path = Path.Combine(folder, "suite.md");
         File.WriteAllText(path, md.ToString());
         return path;
+    }
+
+    /// <summary>The kinds of training-health warning each Backprop candidate raised per dataset, with how many folds raised each.</summary>
+    private static void WriteWarnings(StringBuilder md, IReadOnlyList<SuiteResult> results)
+    {
+        var lines = (from result in results
+                     from trainer in result.Comparison.Trainers
+                     let kinds = trainer.Folds.Where(f => f.History is not null)
+                         .SelectMany(f => f.History!.Warnings.Select(w => w.Kind).Distinct())
+                         .GroupBy(kind => kind)
+                         .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ({g.Count()} of {trainer.Folds.Count} folds)"))
+                         .ToArray()
+                     where kinds.Length > 0
+                     select $"- {result.Dataset.Name}, {trainer.Name}: {string.Join(", ", kinds)}").ToArray();
+        md.AppendLine();
+        md.AppendLine("## Training health");
+        md.AppendLine();
+        if (lines.Length == 0)
+        {
+            md.AppendLine("No Backprop candidate's training raised a warning.");
+            return;
+        }
+        md.AppendLine("Warnings the training diagnostics raised:");
+        md.AppendLine();
+        foreach (string line in lines)
+            md.AppendLine(line);
     }
 
     /// <summary>Ranks 1, 2, … by the ranking metric, ties sharing their average rank; failed candidates share the last ranks.</summary>

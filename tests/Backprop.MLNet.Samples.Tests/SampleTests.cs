@@ -1,6 +1,6 @@
 namespace Backprop.MLNet.Samples.Tests;
 
-/// <summary>Runs the HousePrices and Classification samples as processes and checks the figures they report.</summary>
+/// <summary>Runs the HousePrices, Classification and DeepNetworks samples as processes and checks the figures they report.</summary>
 public class SampleTests
 {
     [Fact]
@@ -68,9 +68,42 @@ public class SampleTests
         SampleProcess.AssertPng(Path.Combine(output, "loss-curves.png"));
     }
 
+    [Fact]
+    public void DeepNetworks_shows_a_deep_sigmoid_network_stall_with_vanishing_gradients_and_the_residual_normalised_one_train()
+    {
+        string output = SampleProcess.TempFolder();
+        var run = SampleProcess.Run("DeepNetworks", "--out", output).Succeeded();
+
+        var networks = SampleProcess.ReadJson(Path.Combine(output, "results.json")).GetProperty("networks").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("key").GetString()!, n => n);
+        Assert.Equal(["default", "relu-he", "relu-he-residual-layer-norm", "sigmoid"], networks.Keys.Order());
+        static double Accuracy(System.Text.Json.JsonElement n) => n.GetProperty("testMacroAccuracy").GetDouble();
+        static string[] Warnings(System.Text.Json.JsonElement n) => [.. n.GetProperty("warnings").EnumerateArray().Select(w => w.GetProperty("kind").GetString()!)];
+
+        // Measured on the 360 held-out digits: the sigmoid network 0.100 (chance), its first layer's gradient RMS 5e-41
+        // of the output layer's; ReLU + He 0.906; with residual connections and layer normalisation 0.954, the first
+        // layer's gradient 0.24 of the output layer's; the default shallow network 0.975.
+        var sigmoid = networks["sigmoid"];
+        Assert.True(Accuracy(sigmoid) < 0.3, sigmoid.ToString());
+        Assert.True(sigmoid.GetProperty("firstToOutputGradientRms").GetDouble() < 1e-8, sigmoid.ToString());
+        Assert.Contains("VanishingGradients", Warnings(sigmoid));
+        Assert.True(Accuracy(networks["relu-he"]) >= 0.85, networks["relu-he"].ToString());
+        var both = networks["relu-he-residual-layer-norm"];
+        Assert.True(Accuracy(both) >= 0.92, both.ToString());
+        Assert.True(both.GetProperty("firstToOutputGradientRms").GetDouble() > 1e-2, both.ToString());
+        Assert.Empty(Warnings(both));
+        Assert.Equal(13, both.GetProperty("gradientRms").GetArrayLength());
+
+        Assert.Contains("Vanishing gradients: the first layer", run.Output);
+        SampleProcess.AssertPng(Path.Combine(output, "accuracy.png"));
+        foreach (string key in new[] { "sigmoid", "relu-he", "relu-he-residual-layer-norm" })
+            SampleProcess.AssertPng(Path.Combine(output, $"gradients-{key}.png"));
+    }
+
     [Theory]
     [InlineData("HousePrices")]
     [InlineData("Classification")]
+    [InlineData("DeepNetworks")]
     public void A_sample_given_an_unknown_argument_prints_its_usage_and_exits_with_2(string sample)
     {
         var run = SampleProcess.Run(sample, "--epochs", "5");

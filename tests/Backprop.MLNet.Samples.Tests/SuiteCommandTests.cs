@@ -64,14 +64,19 @@ public class SuiteCommandTests
         Skip.If(BenchmarkSuite.Folder is null, SampleProcess.SharedMissing);
         string output = SampleProcess.TempFolder();
 
-        int exit = SuiteCommand.Run(new SuiteCommand.Settings("selection", 2, 0, ["models=2;scaling=robust;schedule=coslog4;epochs=30;refit=true;smoothing=0.1;embedding=0.1;holdout=0.1"],
+        int exit = SuiteCommand.Run(new SuiteCommand.Settings("selection", 2, 0,
+            ["models=2;scaling=robust;schedule=coslog4;epochs=30;refit=true;smoothing=0.1;embedding=0.1;holdout=0.1",
+             "hidden=16x8;activation=sigmoid;epochs=20;patience=20"],
             output, null, ["iris"], null, BackpropOnly: true), TextWriter.Null);
 
         Assert.Equal(0, exit);
         string report = File.ReadAllText(Path.Combine(output, "suite.md"));
-        Assert.Contains("| dataset | rows | Backprop | Backprop models=2;scaling=robust;schedule=coslog4;epochs=30;refit=true;smoothing=0.1;embedding=0.1;holdout=0.1 |", report);
+        Assert.Contains("| dataset | rows | Backprop | Backprop models=2;scaling=robust;schedule=coslog4;epochs=30;refit=true;smoothing=0.1;embedding=0.1;holdout=0.1 | " +
+            "Backprop hidden=16x8;activation=sigmoid;epochs=20;patience=20 |", report);
         var trainers = SampleProcess.ReadJson(Path.Combine(output, "results.json")).GetProperty("datasets")[0].GetProperty("trainers");
-        Assert.Equal(2, trainers.GetArrayLength());
+        Assert.Equal(3, trainers.GetArrayLength());
+        // Eight sigmoid layers of 16 lose their gradient on the way back, and the report says so.
+        Assert.Contains("- iris, Backprop hidden=16x8;activation=sigmoid;epochs=20;patience=20: VanishingGradients (2 of 2 folds)", report);
         Assert.All(trainers.EnumerateArray(), t => Assert.Equal(System.Text.Json.JsonValueKind.Null, t.GetProperty("error").ValueKind));
     }
 
@@ -93,7 +98,8 @@ public class SuiteCommandTests
     [Theory]
     [InlineData("role", "--role must be selection, evaluation or all")]
     [InlineData("dataset", "Not in the suite: mnist.")]
-    [InlineData("backprop key", "'depth=3' is not key=value with a key among hidden, lr, batch, l2, dropout, activation, models, scaling, epochs, patience, schedule, refit, smoothing, embedding, holdout")]
+    [InlineData("backprop key", "'depth=3' is not key=value with a key among hidden, lr, batch, l2, dropout, activation, models, scaling, epochs, patience, schedule, refit, smoothing, embedding, holdout, residual, norm, init")]
+    [InlineData("backprop norm", "--backprop norm=group: not one of None, Layer, Batch")]
     [InlineData("backprop value", "--backprop lr=fast: 'fast' is not a Single")]
     [InlineData("backprop schedule", "--backprop schedule=warm: not a schedule (constant, cosine, coslog<cycles> such as coslog4)")]
     [InlineData("backprop scaling", "--backprop scaling=minmax: not one of None, Standard, Robust")]
@@ -111,6 +117,7 @@ public class SuiteCommandTests
             "backprop schedule" => settings with { Backprop = ["schedule=warm"] },
             "backprop scaling" => settings with { Backprop = ["scaling=minmax"] },
             "backprop refit" => settings with { Backprop = ["refit=maybe"] },
+            "backprop norm" => settings with { Backprop = ["norm=group"] },
             _ => settings with { Peers = "/no/peers.json" },
         };
 

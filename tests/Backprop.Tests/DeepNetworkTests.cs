@@ -148,6 +148,15 @@ public class DeepNetworkTests
     }
 
     [Fact]
+    public void Batch_normalisation_of_a_network_without_hidden_layers_leaves_a_linear_model()
+    {
+        MultilayerPerceptron linear = Train(new MlpTrainerOptions { HiddenLayers = [], Normalization = HiddenNormalization.Batch }, epochs: 2);
+        MultilayerPerceptron plain = Train(new MlpTrainerOptions { HiddenLayers = [] }, epochs: 2);
+        Assert.Equal(Features + 1, linear.Parameters.Length);
+        Assert.True(linear.Parameters.SequenceEqual(plain.Parameters));
+    }
+
+    [Fact]
     public void Through_residual_connections_the_gradient_reaches_the_first_layer_of_a_deep_sigmoid_network()
     {
         // Measured: the first layer's gradient RMS is 1.5e-11 of the output layer's without connections (the loss

@@ -181,10 +181,10 @@ internal sealed unsafe class Propagator
         _dropoutApplied = dropoutRate > 0f;
         if (_dropoutApplied && (random is null || _dropoutMasks.Length > 0 && _dropoutMasks[0] is null))
             throw new InvalidOperationException("Dropout needs a propagator built for it and a random stream.");
-        _batchStatistics = training && _layout.Normalization == HiddenNormalization.Batch;
+        _batchStatistics = training && HasBatchNormalization;
         if (_batchStatistics && _batchMeans[0] is null)
             throw new InvalidOperationException("A training pass through batch normalisation needs a propagator built forTraining.");
-        if (_layout.Normalization == HiddenNormalization.Batch && !_batchStatistics)
+        if (HasBatchNormalization && !_batchStatistics)
             for (int l = 0; l < _layout.LayerCount - 1; l++)
                 NormalizationKernels.InverseDeviations(_layout.RunningVariance(parameters, l), NetworkLayout.NormalizationEpsilon, _inverseDeviations[l]);
 
@@ -209,7 +209,7 @@ internal sealed unsafe class Propagator
     /// </summary>
     public void Backward(ReadOnlySpan<float> parameters, int rows, Span<float> gradient, bool accumulate)
     {
-        if (_layout.Normalization == HiddenNormalization.Batch && !_batchStatistics)
+        if (HasBatchNormalization && !_batchStatistics)
             throw new InvalidOperationException("Parameter gradients through batch normalisation need a forward pass with training set.");
         bool twoThreads = UsesTwoThreads(rows);
         for (int l = _layout.LayerCount - 1; l >= 0; l--)
@@ -275,7 +275,7 @@ internal sealed unsafe class Propagator
     /// </summary>
     public void UpdateRunningStatistics(Span<float> values, int rows)
     {
-        if (_layout.Normalization != HiddenNormalization.Batch || rows < 2)
+        if (!HasBatchNormalization || rows < 2)
             return;
         if (!_batchStatistics)
             throw new InvalidOperationException("The running statistics follow a forward pass with training set.");
@@ -283,6 +283,9 @@ internal sealed unsafe class Propagator
             NormalizationKernels.UpdateRunningStatistics(_layout.RunningMean(values, l), _layout.RunningVariance(values, l),
                 _batchMeans[l], _batchVariances[l], rows, NetworkLayout.RunningStatisticsMomentum);
     }
+
+    /// <summary>Whether any hidden layer is batch-normalised (all are, or none).</summary>
+    private bool HasBatchNormalization => _layout.IsBatchNormalized(0);
 
     /// <summary>Whether a batch of <paramref name="rows"/> is worth splitting between two threads.</summary>
     private bool UsesTwoThreads(int rows) => _threads > 1 && rows >= 2 * MinRowsPerThread && rows * _multiplyAddsPerRow >= StageParallelThreshold;

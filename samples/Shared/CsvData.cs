@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+namespace Samples;
+
 /// <summary>A CSV of the samples' data folder: every column a Single feature except the label, loaded as <c>labelKind</c>.</summary>
 internal sealed record CsvData(IDataView Data, string[] Features)
 {
