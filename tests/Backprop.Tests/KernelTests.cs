@@ -104,6 +104,35 @@ public class KernelTests
         Assert.Equal([0f, 0, 0, 0], c);
     }
 
+    [Theory]
+    [InlineData(nameof(GemmPath.Vector256), false)]
+    [InlineData(nameof(GemmPath.Vector256), true)]
+    [InlineData(nameof(GemmPath.Vector512), false)]
+    [InlineData(nameof(GemmPath.Vector512), true)]
+    public void Operands_with_long_strides_are_packed_and_give_each_elements_fused_chain_bit_for_bit(string pathName, bool transposeA)
+    {
+        // 576 × 528 is whole tiles on both vector paths, but B's rows (and a transposed A's) are 528 and 576 floats
+        // apart: past the stride from which the operands are packed rather than read in place.
+        const int m = 576, n = 528, k = 40;
+        var random = new Random(6);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] c = new float[m * n];
+
+        MatrixMultiply.Multiply(a, transposeA, b, false, c, m, n, k, accumulate: false, maxThreads: 2, Enum.Parse<GemmPath>(pathName));
+
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0f;
+                for (int p = 0; p < k; p++)
+                    sum = MathF.FusedMultiplyAdd(transposeA ? a[p * m + i] : a[i * k + p], b[p * n + j], sum);
+                expected[i * n + j] = sum;
+            }
+        Assert.Equal(expected, c);
+    }
+
     [Fact]
     public void Matrix_multiply_gives_bit_identical_results_for_any_thread_count()
     {
