@@ -19,18 +19,11 @@ public static class TrainingPlots
     public static void SaveLossCurves(string path, string title, string yLabel, IEnumerable<LossCurve> curves,
         int width = 900, int height = 520)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(curves);
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        int i = 0;
-        foreach (var (name, epochs, bestEpoch) in curves)
+        SaveCurves(path, title, yLabel, curves, Alignment.UpperRight, width, height, (plot, curve, color) =>
         {
-            var color = palette.GetColor(i++);
-            AddCurve(plot, epochs, e => e.TrainingLoss, $"{name}: training", color, LinePattern.Dashed, bestEpoch: null);
-            AddCurve(plot, epochs, e => e.ValidationLoss, $"{name}: validation", color, LinePattern.Solid, bestEpoch);
-        }
-        Save(plot, path, title, yLabel, Alignment.UpperRight, width, height);
+            AddCurve(plot, curve.Epochs, e => e.TrainingLoss, $"{curve.Name}: training", color, LinePattern.Dashed, bestEpoch: null);
+            AddCurve(plot, curve.Epochs, e => e.ValidationLoss, $"{curve.Name}: validation", color, LinePattern.Solid, curve.BestEpoch);
+        });
     }
 
     /// <summary>
@@ -47,14 +40,8 @@ public static class TrainingPlots
     public static void SaveMetricCurves(string path, string title, string yLabel, IEnumerable<LossCurve> curves,
         int width = 900, int height = 520)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(curves);
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        int i = 0;
-        foreach (var (name, epochs, bestEpoch) in curves)
-            AddCurve(plot, epochs, e => e.ValidationMetric, name, palette.GetColor(i++), LinePattern.Solid, bestEpoch);
-        Save(plot, path, title, yLabel, Alignment.LowerRight, width, height);
+        SaveCurves(path, title, yLabel, curves, Alignment.LowerRight, width, height, (plot, curve, color) =>
+            AddCurve(plot, curve.Epochs, e => e.ValidationMetric, curve.Name, color, LinePattern.Solid, curve.BestEpoch));
     }
 
     /// <summary>
@@ -99,6 +86,20 @@ public static class TrainingPlots
         plot.Axes.Left.TickGenerator = ticks;
         Save(plot, path, title, "weight-gradient RMS (log scale)", Alignment.UpperRight, width, height);
         return true;
+    }
+
+    /// <summary>Draws each curve in a colour of its own with <paramref name="draw"/>, then saves the plot.</summary>
+    private static void SaveCurves(string path, string title, string yLabel, IEnumerable<LossCurve> curves, Alignment legend,
+        int width, int height, Action<Plot, LossCurve, Color> draw)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(curves);
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 0;
+        foreach (LossCurve curve in curves)
+            draw(plot, curve, palette.GetColor(i++));
+        Save(plot, path, title, yLabel, legend, width, height);
     }
 
     /// <summary>

@@ -31,17 +31,22 @@ public sealed class MultilayerPerceptron
         LabelScaling = labelScaling;
         History = history;
         TrainingState = trainingState;
-        Layers = Enumerable.Range(0, layout.LayerCount).Select(l => new DenseLayer(
-            layout.InputWidth(l), layout.OutputWidth(l),
-            l < layout.LayerCount - 1 ? layout.HiddenActivations[l] : null,
-            new ReadOnlyMemory<float>(parameters, layout.WeightOffset(l), layout.WeightCount(l)),
-            new ReadOnlyMemory<float>(parameters, layout.BiasOffset(l), layout.OutputWidth(l)),
-            layout.HasSkip(l),
-            layout.HasProjection(l) ? new ReadOnlyMemory<float>(parameters, layout.ProjectionOffset(l), layout.WeightCount(l)) : default,
-            layout.IsNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.NormalizationOffset(l), layout.OutputWidth(l)) : default,
-            layout.IsNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.NormalizationOffset(l) + layout.OutputWidth(l), layout.OutputWidth(l)) : default,
-            layout.IsBatchNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.StatisticsOffset(l), layout.OutputWidth(l)) : default,
-            layout.IsBatchNormalized(l) ? new ReadOnlyMemory<float>(parameters, layout.StatisticsOffset(l) + layout.OutputWidth(l), layout.OutputWidth(l)) : default)).ToArray();
+        Layers = Enumerable.Range(0, layout.LayerCount).Select(l =>
+        {
+            int width = layout.OutputWidth(l);
+            // length values from skip past a block's offset in the stored values, or none where the layer lacks the block (−1).
+            ReadOnlyMemory<float> Block(int offset, int length, int skip = 0) => offset < 0 ? default : new(parameters, offset + skip, length);
+            return new DenseLayer(layout.InputWidth(l), width,
+                l < layout.LayerCount - 1 ? layout.HiddenActivations[l] : null,
+                Block(layout.WeightOffset(l), layout.WeightCount(l)),
+                Block(layout.BiasOffset(l), width),
+                layout.HasSkip(l),
+                Block(layout.ProjectionOffset(l), layout.WeightCount(l)),
+                Block(layout.NormalizationOffset(l), width),
+                Block(layout.NormalizationOffset(l), width, skip: width),
+                Block(layout.StatisticsOffset(l), width),
+                Block(layout.StatisticsOffset(l), width, skip: width));
+        }).ToArray();
         if (layout.Embedding is { } embedding)
             Embedding = new PeriodicEmbeddingLayer(embedding,
                 new ReadOnlyMemory<float>(parameters, layout.EmbeddingOffset, embedding.ParameterCount));
