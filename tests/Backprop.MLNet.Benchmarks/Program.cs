@@ -2,9 +2,9 @@ using System.CommandLine;
 using Backprop.MLNet.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `suite`, `throughput`, `time-to-quality`, `training-memory` and `generate-w1` are commands of their own; anything
+// `suite`, `throughput`, `gemm`, `time-to-quality`, `training-memory` and `generate-w1` are commands of their own; anything
 // else goes to BenchmarkDotNet's switcher (for example `--filter *Gemm*`).
-string[] commands = ["suite", "throughput", "generate-w1", "time-to-quality", "training-memory"];
+string[] commands = ["suite", "throughput", "gemm", "generate-w1", "time-to-quality", "training-memory"];
 if (args.Length == 0 || !commands.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
@@ -82,8 +82,23 @@ var trainingMemory = new Command("training-memory", "Peak memory of a one-epoch 
 trainingMemory.SetAction(result => TrainingMemoryCommand.Run(
     new TrainingMemoryCommand.Settings(result.GetValue(memoryRows), result.GetValue(memoryFeatures)), Console.Out));
 
+var shapes = new Option<string>("--shapes") { Description = "MxKxN shapes, comma-separated", DefaultValueFactory = _ => "256x784x256,1024x1024x1024" };
+var variants = new Option<string>("--transposes") { Description = "NN, TN and NT (comma-separated)", DefaultValueFactory = _ => "NN,TN,NT" };
+var gemmThreads = new Option<string>("--threads") { Description = "Thread counts, comma-separated", DefaultValueFactory = _ => "1,2" };
+var rounds = new Option<int>("--rounds") { Description = "Interleaved timing rounds; the median is reported", DefaultValueFactory = _ => 5 };
+var seconds = new Option<double>("--seconds") { Description = "About how long one case's round takes", DefaultValueFactory = _ => 0.5 };
+var gemm = new Command("gemm", "K1: the engine's float32 GEMM in GFLOP/s, every shape, transpose variant and thread count in interleaved rounds")
+{
+    shapes, variants, gemmThreads, rounds, seconds,
+};
+gemm.SetAction(result => GemmCommand.Run(new GemmCommand.Settings(
+    result.GetValue(shapes)!.Split(',', StringSplitOptions.RemoveEmptyEntries),
+    result.GetValue(variants)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Transposes>).ToArray(),
+    result.GetValue(gemmThreads)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray(),
+    result.GetValue(rounds), result.GetValue(seconds)), Console.Out));
+
 var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands")
 {
-    suite, throughput, timeToQuality, trainingMemory, generate,
+    suite, throughput, gemm, timeToQuality, trainingMemory, generate,
 };
 return root.Parse(args).Invoke();

@@ -133,6 +133,75 @@ public class KernelTests
         Assert.Equal(expected, c);
     }
 
+    public static TheoryData<string, bool, bool, bool> DeepProducts()
+    {
+        var data = new TheoryData<string, bool, bool, bool>();
+        foreach (string path in new[] { nameof(GemmPath.Vector512), nameof(GemmPath.Vector256), nameof(GemmPath.Scalar) })
+            foreach (bool transposeA in new[] { false, true })
+                foreach (bool transposeB in new[] { false, true })
+                    data.Add(path, transposeA, transposeB, transposeA != transposeB);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(DeepProducts))]
+    public void Products_deeper_than_a_k_block_carry_each_elements_fused_chain_across_blocks_bit_for_bit(
+        string pathName, bool transposeA, bool transposeB, bool accumulate)
+    {
+        // k = 600 spans three k-blocks of the AVX2 path (256), five of the AVX-512 one (128); 203 rows span two row
+        // blocks of every path, with an edge tile; two threads each take a band of rows.
+        const int m = 203, n = 45, k = 600;
+        var random = new Random(8);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] c = Enumerable.Range(0, m * n).Select(i => 0.5f * (i % 5)).ToArray();
+        float[] expected = c.ToArray();
+
+        MatrixMultiply.Multiply(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads: 2, Enum.Parse<GemmPath>(pathName));
+
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = accumulate ? expected[i * n + j] : 0f;
+                for (int p = 0; p < k; p++)
+                    sum = MathF.FusedMultiplyAdd(transposeA ? a[p * m + i] : a[i * k + p], transposeB ? b[j * k + p] : b[p * n + j], sum);
+                expected[i * n + j] = sum;
+            }
+        Assert.Equal(expected, c);
+    }
+
+    private readonly struct CountingWork(int[] runs, int failingPart) : IPartedWork
+    {
+        public void Run(int part)
+        {
+            Interlocked.Increment(ref runs[part]);
+            if (part == failingPart)
+                throw new InvalidOperationException($"part {part}");
+        }
+    }
+
+    [Fact]
+    public void Parallel_work_runs_each_part_exactly_once_and_passes_on_a_failure_from_any_thread()
+    {
+        // Many short calls in a row: queued items of earlier calls that start late must claim nothing twice.
+        var work = new ParallelWork<CountingWork>();
+        for (int round = 0; round < 2000; round++)
+        {
+            int parts = 1 + round % 5;
+            int[] runs = new int[parts];
+            work.Run(new CountingWork(runs, failingPart: -1), parts, threads: 1 + round % 3);
+            Assert.All(runs, count => Assert.Equal(1, count));
+        }
+
+        for (int failing = 0; failing < 4; failing++)
+        {
+            int[] runs = new int[4];
+            var failure = Assert.Throws<InvalidOperationException>(() => work.Run(new CountingWork(runs, failing), parts: 4, threads: 2));
+            Assert.Equal($"part {failing}", failure.Message);
+            Assert.All(runs, count => Assert.Equal(1, count));
+        }
+    }
+
     [Fact]
     public void Matrix_multiply_gives_bit_identical_results_for_any_thread_count()
     {

@@ -98,29 +98,6 @@ public class TrainingBehaviourTests
         Assert.Equal(one, four);
     }
 
-    [Fact]
-    public void Paired_work_runs_each_half_exactly_once_and_passes_on_a_failure_from_either_thread()
-    {
-        var pair = new PairedWork();
-        for (int round = 0; round < 500; round++)
-        {
-            int[] runs = new int[2];
-            pair.Run(half => Interlocked.Increment(ref runs[half]));
-            Assert.Equal([1, 1], runs);
-        }
-
-        var second = Assert.Throws<InvalidOperationException>(() => pair.Run(half =>
-        {
-            if (half == 1)
-                throw new InvalidOperationException("second half");
-        }));
-        Assert.Equal("second half", second.Message);
-        // Still usable afterwards.
-        int both = 0;
-        pair.Run(_ => Interlocked.Increment(ref both));
-        Assert.Equal(2, both);
-    }
-
     [Theory]
     [InlineData("Adam")]
     [InlineData("SGD")]

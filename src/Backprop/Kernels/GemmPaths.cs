@@ -44,6 +44,15 @@ internal static unsafe class GemmPaths
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Resolve Best first."),
     };
 
+    /// <summary>
+    /// How many k a kernel call covers at most: a panel of B's k-block, 16 KB, then stays in a 32 KB L1 cache beside the
+    /// sliver of A it meets.
+    /// </summary>
+    public static int DepthBlock(GemmPath path) => 4096 / Tile(path).Columns;
+
+    /// <summary>How many rows of A a k-block spans at most: 192 KB, held in the L2 cache while the panels of B pass.</summary>
+    public static int RowBlock(GemmPath path) => 49152 / DepthBlock(path) / Tile(path).Rows * Tile(path).Rows;
+
     /// <summary>Runs the path's kernel on one full tile; <paramref name="load"/> starts from C's values instead of zero.</summary>
     public static void Kernel(GemmPath path, float* a, nint aRow, nint aDepth, float* b, nint bDepth, int k, float* c, int ldc, bool load)
     {

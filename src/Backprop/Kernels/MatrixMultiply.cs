@@ -1,7 +1,8 @@
 // Over 250 lines on purpose: the GEMM entry point, its packing of both operands and its split of the
 // work between threads are one algorithm whose parts share the tile sizes; the micro-kernels themselves live apart,
 // in GemmPaths.cs.
-using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
 
 namespace Backprop.Kernels;
@@ -10,12 +11,12 @@ namespace Backprop.Kernels;
 /// Single-precision matrix multiplication on row-major matrices: <c>C = op(A)·op(B)</c>, optionally added to C.
 /// </summary>
 /// <remarks>
-/// Both operands are packed once per call into the layout the micro-kernel reads: A in slivers of
-/// <see cref="GemmPath"/>'s row count, B in panels of its column count, padded with zeros. The micro-kernel keeps a
-/// rows × columns tile of C in vector registers and adds one rank-1 update per k, each a fused multiply-add. Every
-/// element of C is therefore one chain of fused multiply-adds over k in order, whichever path (AVX-512, AVX2 or
-/// scalar) or thread count computes it, so results are bit-identical across paths and thread counts. Threads take
-/// whole tiles.
+/// The operands are packed into the layout the micro-kernel reads — A in slivers of <see cref="GemmPath"/>'s row count,
+/// B in panels of its column count, zero-padded — unless whole tiles cover one and reading it in place costs nothing.
+/// The micro-kernel keeps a rows × columns tile of C in vector registers and adds one rank-1 update per k, each a fused
+/// multiply-add, a k-block at a time. Every element of C is therefore one chain of fused multiply-adds over k in order,
+/// whichever path (AVX-512, AVX2 or scalar) or thread count computes it, so results are bit-identical across paths and
+/// thread counts. Threads take bands of whole tile rows.
 /// </remarks>
 internal static class MatrixMultiply
 {
@@ -31,6 +32,21 @@ internal static class MatrixMultiply
     /// alias in the cache, which halved the speed of NN and TN products against a packed NT one.
     /// </summary>
     private const int LongStride = 512;
+
+    /// <summary>
+    /// Up to this many k a panel of a row-major B read in place stays in the L1 cache (64 lines of 64 bytes, even when
+    /// its rows fall into 8 of the cache's sets): packing it would cost more than it saves.
+    /// </summary>
+    private const int ShortDepth = 64;
+
+    [ThreadStatic]
+    private static ParallelWork<TileJob>? t_work;
+
+    [ThreadStatic]
+    private static PackingSpaces? t_spaces;
+
+    /// <summary>A count of floats rounded up to whole cache lines, so what is packed after it starts on one.</summary>
+    private static long Aligned(long floats) => (floats + 15) & ~15L;
 
     /// <summary>Computes <c>C (m×n) = op(A) (m×k) · op(B) (k×n)</c>, or adds it to C when <paramref name="accumulate"/> is set.</summary>
     /// <param name="a">A, stored m×k, or k×m when <paramref name="transposeA"/>.</param>
@@ -84,55 +100,23 @@ internal static class MatrixMultiply
             MultiplyFewRows(a, transposeA, b, c, m, n, k, accumulate);
             return;
         }
-        int rowBlocks = (m + rows - 1) / rows, panels = (n + columns - 1) / columns;
-        // The kernel reads an operand in place when whole tiles cover it and its k steps are short: A as stored (or
-        // transposed, when narrower than LongStride), B when it is row-major and narrower than LongStride. Otherwise the
-        // operand is packed, zero-padded to whole tiles.
-        bool packA = m % rows != 0 || transposeA && m >= LongStride, packB = transposeB || n % columns != 0 || n >= LongStride;
-        float[]? packedA = packA ? ArrayPool<float>.Shared.Rent(rowBlocks * rows * k) : null;
-        float[]? packedB = packB ? ArrayPool<float>.Shared.Rent(panels * columns * k) : null;
-        try
+        int rowBlocks = (m + rows - 1) / rows;
+        int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, rowBlocks);
+        // An operand is packed when tiles do not cover it, or when reading it in place would cost cache misses: a
+        // transposed A whose k steps are long; a row-major B that more than one tile row reads, when its k steps are
+        // long or a k-block of a panel, read in place, would not stay in the L1 cache (its rows, one cache line each,
+        // are a multiple of 256 bytes apart, so they fall into a few of its sets).
+        bool packA = m % rows != 0 || transposeA && m >= LongStride;
+        bool packB = transposeB || n % columns != 0 || rowBlocks > 1 && (k > ShortDepth || n >= LongStride);
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            fixed (float* sourceA = a, sourceB = b, pc = c, pa = packedA, pb = packedB)
-            {
-                // Element (i, p) of op(A) is at aBase + i·aRow + p·aDepth; row p of a B panel at bBase + j0 + p·bDepth.
-                Operand operandA, operandB;
-                if (packA)
-                {
-                    // Line i of op(A) is row i of A, or column i of a transposed A.
-                    Pack(sourceA, transposeA ? 1 : k, transposeA ? m : 1, m, k, rows, pa);
-                    operandA = new Operand(pa, Row: 1, Depth: rows, Block: k);
-                }
-                else
-                {
-                    operandA = transposeA ? new Operand(sourceA, Row: 1, Depth: m, Block: 1) : new Operand(sourceA, Row: k, Depth: 1, Block: k);
-                }
-                if (packB)
-                {
-                    // Line j (a column) of op(B) is column j of B, or row j of a transposed B.
-                    Pack(sourceB, transposeB ? k : 1, transposeB ? 1 : n, n, k, columns, pb);
-                    operandB = new Operand(pb, Row: 1, Depth: columns, Block: k);
-                }
-                else
-                {
-                    operandB = new Operand(sourceB, Row: 1, Depth: n, Block: 1);
-                }
-
-                var job = new TileJob(path, operandA, operandB, (nint)pc, m, n, k, rows, columns, rowBlocks, accumulate);
-                int tiles = rowBlocks * panels;
-                int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, tiles);
-                if (threads == 1)
-                    job.Run(0, tiles);
-                else
-                    RunInParallel(job, tiles, threads);
-            }
-        }
-        finally
-        {
-            if (packedA is not null)
-                ArrayPool<float>.Shared.Return(packedA);
-            if (packedB is not null)
-                ArrayPool<float>.Shared.Return(packedB);
+            var spaces = t_spaces ??= new PackingSpaces();
+            spaces.EnsureParts(threads);
+            var job = new TileJob(spaces, path, (nint)pa, transposeA, packA, (nint)pb, transposeB, packB, (nint)pc, m, n, k, accumulate, threads);
+            if (threads == 1)
+                job.Run(0);
+            else
+                (t_work ??= new ParallelWork<TileJob>()).Run(job, threads, threads);
         }
     }
 
@@ -206,11 +190,6 @@ internal static class MatrixMultiply
         }
     }
 
-    // Apart from Multiply, so that a single-threaded call does not allocate the lambda's closure.
-    private static void RunInParallel(TileJob job, int tiles, int threads)
-        => Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            t => job.Run((int)((long)t * tiles / threads), (int)((long)(t + 1) * tiles / threads)));
-
     /// <summary>
     /// Where the kernel reads an operand: the tile starting at row (or column) r0 begins at <c>Base + r0·Block</c>,
     /// and within it element (r, p) is at <c>r·Row + p·Depth</c> from there.
@@ -222,7 +201,8 @@ internal static class MatrixMultiply
         {
         }
 
-        public float* Tile(int start) => (float*)Base + start * Block;
+        /// <summary>Where the tile starting at row (or column) <paramref name="start"/> has its element of depth <paramref name="p"/>.</summary>
+        public float* At(int start, int p) => (float*)Base + start * Block + p * Depth;
     }
 
     /// <summary>
@@ -240,41 +220,131 @@ internal static class MatrixMultiply
             for (int p = 0; p < k; p++)
             {
                 float* target = block + (long)p * width, from = source + l0 * lineStep + p * depthStep;
-                for (int l = 0; l < count; l++)
-                    target[l] = from[l * lineStep];
+                if (lineStep == 1)
+                {
+                    // Side by side already (B's columns): one block copy.
+                    Buffer.MemoryCopy(from, target, count * sizeof(float), count * sizeof(float));
+                }
+                else
+                {
+                    for (int l = 0; l < count; l++)
+                        target[l] = from[l * lineStep];
+                }
                 for (int l = count; l < width; l++)
                     target[l] = 0f;
             }
         }
     }
 
-    private readonly unsafe struct TileJob(GemmPath path, Operand a, Operand b, nint c, int m, int n, int k,
-        int rows, int columns, int rowBlocks, bool accumulate)
+    /// <summary>
+    /// A calling thread's packing buffers, one per part of its products, so that whichever thread runs a part uses the
+    /// same buffer every time: after the first products nothing is allocated. Each is pinned, so its cache-line-aligned
+    /// start stays put, and only grows.
+    /// </summary>
+    private sealed unsafe class PackingSpaces
     {
-        public void Run(int firstTile, int endTile)
+        private float[]?[] _buffers = new float[]?[1];
+
+        /// <summary>Makes room for this many parts; only the calling thread, before it hands parts out.</summary>
+        public void EnsureParts(int parts)
         {
-            float* pc = (float*)c;
-            float* edge = stackalloc float[GemmPaths.MaxTileSize];
-            for (int t = firstTile; t < endTile; t++)
+            if (_buffers.Length < parts)
+                Array.Resize(ref _buffers, parts);
+        }
+
+        /// <summary>Part <paramref name="part"/>'s buffer, 64-byte aligned, with room for at least <paramref name="floats"/>.</summary>
+        public float* Get(int part, long floats)
+        {
+            ref float[]? buffer = ref _buffers[part];
+            if (buffer is null || buffer.Length < floats + 16)
+                buffer = GC.AllocateUninitializedArray<float>((int)Math.Max(floats + 16, 4096), pinned: true);
+            return (float*)(((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)) + 63) & ~(nint)63);
+        }
+    }
+
+    /// <summary>
+    /// One thread's share of a product: a band of whole tile rows of C. The thread packs the rows of A it needs and, when
+    /// B is packed, a copy of B of its own (k·n copies against its rows·n·k multiply-adds), so no thread waits on another.
+    /// It then walks its band in blocks of <see cref="GemmPaths.DepthBlock"/> k at a time, so that a panel of B's k-block
+    /// stays in the L1 cache while the slivers of A's, <see cref="GemmPaths.RowBlock"/> rows at most, stay in L2; between
+    /// k-blocks a tile's sums wait in C as floats, which rounds nothing.
+    /// </summary>
+    private readonly unsafe struct TileJob(PackingSpaces spaces, GemmPath path, nint a, bool transposeA, bool packA, nint b, bool transposeB, bool packB,
+        nint c, int m, int n, int k, bool accumulate, int threads) : IPartedWork
+    {
+        public void Run(int part)
+        {
+            (int rows, int columns) = GemmPaths.Tile(path);
+            int rowBlocks = (m + rows - 1) / rows, panels = (n + columns - 1) / columns;
+            int firstBlock = (int)((long)part * rowBlocks / threads), endBlock = (int)((long)(part + 1) * rowBlocks / threads);
+            int firstRow = firstBlock * rows, bandRows = Math.Min(m, endBlock * rows) - firstRow;
+            long sizeA = packA ? Aligned((long)(endBlock - firstBlock) * rows * k) : 0, sizeB = packB ? (long)panels * columns * k : 0;
+            float* pa = spaces.Get(part, sizeA + sizeB), pb = pa + sizeA;
+            // Element (i, p) of op(A) is at i·Row + p·Depth from the band's sliver's start, and so for B's columns.
+            Operand operandA, operandB;
+            float* sourceA = (float*)a;
+            if (packA)
             {
-                // Tiles run down a panel of B, so the panel stays in cache while the slivers of A stream past.
-                int panel = t / rowBlocks, block = t % rowBlocks;
-                int i0 = block * rows, j0 = panel * columns;
-                float* sliver = a.Tile(i0), panelB = b.Tile(j0);
-                int height = Math.Min(rows, m - i0), width = Math.Min(columns, n - j0);
-                if (height == rows && width == columns)
+                // Line i of op(A) is row i of A, or column i of a transposed A.
+                Pack(sourceA + (transposeA ? firstRow : (long)firstRow * k), transposeA ? 1 : k, transposeA ? m : 1, bandRows, k, rows, pa);
+                operandA = new Operand(pa, Row: 1, Depth: rows, Block: k);
+            }
+            else
+            {
+                operandA = transposeA
+                    ? new Operand(sourceA + firstRow, Row: 1, Depth: m, Block: 1)
+                    : new Operand(sourceA + (long)firstRow * k, Row: k, Depth: 1, Block: k);
+            }
+            if (packB)
+            {
+                // Line j (a column) of op(B) is column j of B, or row j of a transposed B.
+                Pack((float*)b, transposeB ? k : 1, transposeB ? 1 : n, n, k, columns, pb);
+                operandB = new Operand(pb, Row: 1, Depth: columns, Block: k);
+            }
+            else
+            {
+                operandB = new Operand((float*)b, Row: 1, Depth: n, Block: 1);
+            }
+            RunBand(operandA, operandB, (float*)c + (long)firstRow * n, bandRows, rows, columns, panels);
+        }
+
+        /// <summary>The tiles of a band of C (<paramref name="bandRows"/> rows from <paramref name="band"/>), block by block.</summary>
+        private void RunBand(Operand a, Operand b, float* band, int bandRows, int rows, int columns, int panels)
+        {
+            int depthBlock = GemmPaths.DepthBlock(path), rowBlock = GemmPaths.RowBlock(path);
+            float* edge = stackalloc float[GemmPaths.MaxTileSize];
+            for (int i0 = 0; i0 < bandRows; i0 += rowBlock)
+            {
+                int i1 = Math.Min(bandRows, i0 + rowBlock);
+                for (int p0 = 0; p0 < k; p0 += depthBlock)
                 {
-                    GemmPaths.Kernel(path, sliver, a.Row, a.Depth, panelB, b.Depth, k, pc + (long)i0 * n + j0, n, accumulate);
-                    continue;
+                    int depth = Math.Min(depthBlock, k - p0);
+                    bool load = accumulate || p0 > 0;
+                    for (int panel = 0; panel < panels; panel++)
+                    {
+                        // Tiles run down a panel of B, so its k-block stays in cache while the slivers of A stream past.
+                        int j0 = panel * columns, width = Math.Min(columns, n - j0);
+                        float* panelB = b.At(j0, p0);
+                        for (int i = i0; i < i1; i += rows)
+                        {
+                            float* sliver = a.At(i, p0), tile = band + (long)i * n + j0;
+                            int height = Math.Min(rows, bandRows - i);
+                            if (height == rows && width == columns)
+                            {
+                                GemmPaths.Kernel(path, sliver, a.Row, a.Depth, panelB, b.Depth, depth, tile, n, load);
+                                continue;
+                            }
+                            // An edge tile (its operands are packed, so padded) goes through a full-size scratch tile,
+                            // so the kernel never writes outside C.
+                            for (int ii = 0; ii < rows; ii++)
+                                for (int jj = 0; jj < columns; jj++)
+                                    edge[ii * columns + jj] = load && ii < height && jj < width ? tile[(long)ii * n + jj] : 0f;
+                            GemmPaths.Kernel(path, sliver, a.Row, a.Depth, panelB, b.Depth, depth, edge, columns, load: true);
+                            for (int ii = 0; ii < height; ii++)
+                                new ReadOnlySpan<float>(edge + ii * columns, width).CopyTo(new Span<float>(tile + (long)ii * n, width));
+                        }
+                    }
                 }
-                // An edge tile (its operands are packed, so padded) goes through a full-size scratch tile, so the
-                // kernel never writes outside C.
-                for (int ii = 0; ii < rows; ii++)
-                    for (int jj = 0; jj < columns; jj++)
-                        edge[ii * columns + jj] = accumulate && ii < height && jj < width ? pc[(long)(i0 + ii) * n + j0 + jj] : 0f;
-                GemmPaths.Kernel(path, sliver, a.Row, a.Depth, panelB, b.Depth, k, edge, columns, load: true);
-                for (int ii = 0; ii < height; ii++)
-                    new ReadOnlySpan<float>(edge + ii * columns, width).CopyTo(new Span<float>(pc + (long)(i0 + ii) * n + j0, width));
             }
         }
     }

@@ -17,7 +17,7 @@ namespace Backprop;
 /// a batch-normalised one standardises each unit by the batch's mean and variance in a training pass (keeping Ẑ and each
 /// unit's 1/σ, and the statistics for <see cref="UpdateRunningStatistics"/>), and by its running statistics otherwise.
 /// A large step on two or more threads runs its forward pass as two row halves and each backward layer's ∂W beside
-/// the ∂Z it passes down (<see cref="PairedWork"/>); every value is computed exactly as on one thread. (A training pass
+/// the ∂Z it passes down (<see cref="ParallelWork{TWork}"/>); every value is computed exactly as on one thread. (A training pass
 /// through batch normalisation needs every row's statistics at each layer, so it keeps its rows together.)
 /// </remarks>
 internal sealed unsafe class Propagator
@@ -56,7 +56,7 @@ internal sealed unsafe class Propagator
     private readonly int _threads;
     private readonly long _multiplyAddsPerRow;
     private readonly Action<int> _forwardHalf, _backwardHalf;
-    private readonly PairedWork _pair = new();
+    private readonly ParallelWork<Halves> _pair = new();
     private Stage _stage;
     private bool _dropoutApplied;
     private bool _batchStatistics;                // the last forward pass normalised by the batch's statistics
@@ -196,7 +196,7 @@ internal sealed unsafe class Propagator
             fixed (float* p = parameters)
             {
                 _stage = new Stage((nint)p, parameters.Length, 0, 0, rows, 0, false);
-                _pair.Run(_forwardHalf);
+                _pair.Run(new Halves(_forwardHalf), parts: 2, threads: 2);
             }
             return;
         }
@@ -221,7 +221,7 @@ internal sealed unsafe class Propagator
                 fixed (float* p = parameters, g = gradient)
                 {
                     _stage = new Stage((nint)p, parameters.Length, (nint)g, gradient.Length, rows, l, accumulate);
-                    _pair.Run(_backwardHalf);
+                    _pair.Run(new Halves(_backwardHalf), parts: 2, threads: 2);
                 }
                 continue;
             }
@@ -434,6 +434,12 @@ internal sealed unsafe class Propagator
             WeightGradient(stage.Layer, stage.Rows, stage.Gradient, stage.Accumulate, threads: 1);
         else
             PropagateDelta(stage.Parameters, stage.Layer, stage.Rows, threads: 1);
+    }
+
+    /// <summary>A stage's two halves, as parts of a <see cref="ParallelWork{TWork}"/>.</summary>
+    private readonly record struct Halves(Action<int> Half) : IPartedWork
+    {
+        public void Run(int part) => Half(part);
     }
 
     /// <summary>What the two threads of a stage share: pinned buffers (the caller's <c>fixed</c> outlives the stage).</summary>
