@@ -2,9 +2,9 @@ using System.CommandLine;
 using Backprop.MLNet.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `suite`, `throughput`, `gemm`, `time-to-quality`, `training-memory` and `generate-w1` are commands of their own; anything
+// `suite`, `throughput`, `gemm`, `time-to-quality`, `training-memory`, `generate-w1` and `generate-w2` are commands of their own; anything
 // else goes to BenchmarkDotNet's switcher (for example `--filter *Gemm*`).
-string[] commands = ["suite", "throughput", "gemm", "generate-w1", "time-to-quality", "training-memory"];
+string[] commands = ["suite", "throughput", "gemm", "generate-w1", "generate-w2", "time-to-quality", "training-memory"];
 if (args.Length == 0 || !commands.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
@@ -37,6 +37,18 @@ var generate = new Command("generate-w1", "Write workload W1 (docs/benchmarks.md
 generate.SetAction(result =>
 {
     W1Data.Write(result.GetValue(output)!);
+    return 0;
+});
+
+var w2Source = new Option<string>("--source") { Description = "The folder of Fashion-MNIST's idx files", DefaultValueFactory = _ => W2Data.DebianFolder };
+var w2Output = new Option<string>("--out") { Description = "The folder to write train.csv and test.csv into", Required = true };
+var generateW2 = new Command("generate-w2", "Write workload W2: the full Fashion-MNIST (Debian's dataset-fashion-mnist) as CSV, label, p0..p783 in [0, 1]")
+{
+    w2Source, w2Output,
+};
+generateW2.SetAction(result =>
+{
+    W2Data.Write(result.GetValue(w2Source)!, result.GetValue(w2Output)!);
     return 0;
 });
 
@@ -99,6 +111,6 @@ gemm.SetAction(result => GemmCommand.Run(new GemmCommand.Settings(
 
 var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands")
 {
-    suite, throughput, gemm, timeToQuality, trainingMemory, generate,
+    suite, throughput, gemm, timeToQuality, trainingMemory, generate, generateW2,
 };
 return root.Parse(args).Invoke();
