@@ -48,7 +48,7 @@ public class TrainingBenchmarks
     {
         double loss = _objective.Batch(_propagator, _parameters, 256, _targets, default, 1f / 256, _gradient, accumulate: false);
         _objective.AddPenaltyGradient(_parameters, _gradient);
-        _adam.Step(_parameters, _gradient, 1e-3f, _adamState, ++_step);
+        _adam.Step(_parameters, _gradient, 1e-3f, _adamState, ++_step, offset: 0);
         return loss;
     }
 

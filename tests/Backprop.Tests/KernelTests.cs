@@ -170,7 +170,7 @@ public class KernelTests
         Assert.Equal(expected, c);
     }
 
-    private readonly struct CountingWork(int[] runs, int failingPart) : IPartedWork
+    private sealed class CountingWork(int[] runs, int failingPart) : IPartedWork
     {
         public void Run(int part)
         {
@@ -180,11 +180,16 @@ public class KernelTests
         }
     }
 
+    private sealed class NestingWork(int[] innerRuns) : IPartedWork
+    {
+        public void Run(int part) => ParallelWork.ForCurrentThread.Run(new CountingWork(innerRuns, failingPart: -1), innerRuns.Length, threads: 2);
+    }
+
     [Fact]
     public void Parallel_work_runs_each_part_exactly_once_and_passes_on_a_failure_from_any_thread()
     {
         // Many short calls in a row: queued items of earlier calls that start late must claim nothing twice.
-        var work = new ParallelWork<CountingWork>();
+        var work = ParallelWork.ForCurrentThread;
         for (int round = 0; round < 2000; round++)
         {
             int parts = 1 + round % 5;
@@ -192,6 +197,11 @@ public class KernelTests
             work.Run(new CountingWork(runs, failingPart: -1), parts, threads: 1 + round % 3);
             Assert.All(runs, count => Assert.Equal(1, count));
         }
+
+        // A part that starts parallel work of its own on the same thread gets it run there, whole.
+        int[] inner = new int[3];
+        work.Run(new NestingWork(inner), parts: 2, threads: 2);
+        Assert.Equal([2, 2, 2], inner);
 
         for (int failing = 0; failing < 4; failing++)
         {

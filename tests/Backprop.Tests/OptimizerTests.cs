@@ -10,7 +10,7 @@ public class OptimizerTests
         var trace = new List<float>();
         for (int t = 0; t < gradients.Length; t++)
         {
-            optimizer.Step(parameter, [gradients[t]], learningRate, buffers, t + 1);
+            optimizer.Step(parameter, [gradients[t]], learningRate, buffers, t + 1, offset: 0);
             trace.Add(parameter[0]);
         }
         return [.. trace];

@@ -100,6 +100,34 @@ public class TrainingBehaviourTests
 
     [Theory]
     [InlineData("Adam")]
+    [InlineData("AdamW")]
+    [InlineData("SGD")]
+    [InlineData("RMSProp")]
+    public void A_large_networks_update_split_between_threads_gives_the_same_weights_bit_for_bit(string optimizer)
+    {
+        // 300 × 256 + 256 × 1 weights: past the 64K parameters from which two threads share the optimiser's update, each
+        // on its own slice of the parameters and of the optimiser's state.
+        TrainingData data = SyntheticData.Regression(256, 300, seed: 4);
+        MlpTrainerOptions Options(int threads) => new()
+        {
+            HiddenLayers = [256], BatchSize = 64, NumberOfIterations = 2, EarlyStopping = false, NumberOfThreads = threads,
+            Optimizer = optimizer switch
+            {
+                "Adam" => new AdamOptimizer(),
+                "AdamW" => new AdamWOptimizer(),
+                "SGD" => new SgdOptimizer(0.9f, nesterov: true),
+                _ => new RmsPropOptimizer(momentum: 0.5f),
+            },
+            LearningRate = optimizer == "SGD" ? 0.001f : 0.003f,
+        };
+        float[] one = new MlpTrainer(Options(1)).Train(data).Parameters.ToArray();
+        float[] two = new MlpTrainer(Options(2)).Train(data).Parameters.ToArray();
+        Assert.True(one.Length > 1 << 16);
+        Assert.Equal(one, two);
+    }
+
+    [Theory]
+    [InlineData("Adam")]
     [InlineData("SGD")]
     [InlineData("RMSProp")]
     public void A_warm_start_continues_exactly_where_training_stopped(string optimizer)

@@ -24,7 +24,7 @@ internal static class MatrixMultiply
     /// Below this many multiply-adds (4M, about 40 µs on one core) a call stays on the calling thread: forking costs
     /// more than it saves. Measured on W1's 256×64×128 products (2M): two threads trained 10 % slower than one.
     /// </summary>
-    private const long ParallelThreshold = 1L << 22;
+    private const long ParallelThreshold = 1L << 20;
 
     /// <summary>
     /// An operand the kernel would read in place with this many floats (2 KB) or more between consecutive k is packed
@@ -40,7 +40,7 @@ internal static class MatrixMultiply
     private const int ShortDepth = 64;
 
     [ThreadStatic]
-    private static ParallelWork<TileJob>? t_work;
+    private static ProductWork? t_work;
 
     [ThreadStatic]
     private static PackingSpaces? t_spaces;
@@ -114,9 +114,13 @@ internal static class MatrixMultiply
             spaces.EnsureParts(threads);
             var job = new TileJob(spaces, path, (nint)pa, transposeA, packA, (nint)pb, transposeB, packB, (nint)pc, m, n, k, accumulate, threads);
             if (threads == 1)
+            {
                 job.Run(0);
-            else
-                (t_work ??= new ParallelWork<TileJob>()).Run(job, threads, threads);
+                return;
+            }
+            var work = t_work ??= new ProductWork();
+            work.Job = job;
+            ParallelWork.ForCurrentThread.Run(work, threads, threads);
         }
     }
 
@@ -236,6 +240,14 @@ internal static class MatrixMultiply
         }
     }
 
+    /// <summary>A calling thread's product in progress, as parts for <see cref="ParallelWork"/>.</summary>
+    private sealed class ProductWork : IPartedWork
+    {
+        public TileJob Job;
+
+        public void Run(int part) => Job.Run(part);
+    }
+
     /// <summary>
     /// A calling thread's packing buffers, one per part of its products, so that whichever thread runs a part uses the
     /// same buffer every time: after the first products nothing is allocated. Each is pinned, so its cache-line-aligned
@@ -270,7 +282,7 @@ internal static class MatrixMultiply
     /// k-blocks a tile's sums wait in C as floats, which rounds nothing.
     /// </summary>
     private readonly unsafe struct TileJob(PackingSpaces spaces, GemmPath path, nint a, bool transposeA, bool packA, nint b, bool transposeB, bool packB,
-        nint c, int m, int n, int k, bool accumulate, int threads) : IPartedWork
+        nint c, int m, int n, int k, bool accumulate, int threads)
     {
         public void Run(int part)
         {

@@ -17,7 +17,7 @@ namespace Backprop;
 /// a batch-normalised one standardises each unit by the batch's mean and variance in a training pass (keeping Ẑ and each
 /// unit's 1/σ, and the statistics for <see cref="UpdateRunningStatistics"/>), and by its running statistics otherwise.
 /// A large step on two or more threads runs its forward pass as two row halves and each backward layer's ∂W beside
-/// the ∂Z it passes down (<see cref="ParallelWork{TWork}"/>); every value is computed exactly as on one thread. (A training pass
+/// the ∂Z it passes down (<see cref="ParallelWork"/>); every value is computed exactly as on one thread. (A training pass
 /// through batch normalisation needs every row's statistics at each layer, so it keeps its rows together.)
 /// </remarks>
 internal sealed unsafe class Propagator
@@ -55,8 +55,7 @@ internal sealed unsafe class Propagator
     private readonly bool _keepsAngles;           // training keeps every feature's angles for the backward pass
     private readonly int _threads;
     private readonly long _multiplyAddsPerRow;
-    private readonly Action<int> _forwardHalf, _backwardHalf;
-    private readonly ParallelWork<Halves> _pair = new();
+    private readonly Halves _forwardHalves, _backwardHalves;
     private Stage _stage;
     private bool _dropoutApplied;
     private bool _batchStatistics;                // the last forward pass normalised by the batch's statistics
@@ -73,8 +72,8 @@ internal sealed unsafe class Propagator
         for (int l = 0; l < layout.LayerCount; l++)
             _multiplyAddsPerRow += (long)layout.InputWidth(l) * layout.OutputWidth(l);
         // Made once, so a parallel stage allocates nothing.
-        _forwardHalf = ForwardHalf;
-        _backwardHalf = BackwardHalf;
+        _forwardHalves = new Halves(ForwardHalf);
+        _backwardHalves = new Halves(BackwardHalf);
         BatchCapacity = batchCapacity;
         int layers = layout.LayerCount;
         Input = new float[batchCapacity * layout.InputCount];
@@ -196,7 +195,7 @@ internal sealed unsafe class Propagator
             fixed (float* p = parameters)
             {
                 _stage = new Stage((nint)p, parameters.Length, 0, 0, rows, 0, false);
-                _pair.Run(new Halves(_forwardHalf), parts: 2, threads: 2);
+                ParallelWork.ForCurrentThread.Run(_forwardHalves, parts: 2, threads: 2);
             }
             return;
         }
@@ -221,7 +220,7 @@ internal sealed unsafe class Propagator
                 fixed (float* p = parameters, g = gradient)
                 {
                     _stage = new Stage((nint)p, parameters.Length, (nint)g, gradient.Length, rows, l, accumulate);
-                    _pair.Run(new Halves(_backwardHalf), parts: 2, threads: 2);
+                    ParallelWork.ForCurrentThread.Run(_backwardHalves, parts: 2, threads: 2);
                 }
                 continue;
             }
@@ -283,6 +282,9 @@ internal sealed unsafe class Propagator
             NormalizationKernels.UpdateRunningStatistics(_layout.RunningMean(values, l), _layout.RunningVariance(values, l),
                 _batchMeans[l], _batchVariances[l], rows, NetworkLayout.RunningStatisticsMomentum);
     }
+
+    /// <summary>The most threads a pass uses.</summary>
+    public int Threads => _threads;
 
     /// <summary>Whether any hidden layer is batch-normalised (all are, or none).</summary>
     private bool HasBatchNormalization => _layout.IsBatchNormalized(0);
@@ -436,10 +438,10 @@ internal sealed unsafe class Propagator
             PropagateDelta(stage.Parameters, stage.Layer, stage.Rows, threads: 1);
     }
 
-    /// <summary>A stage's two halves, as parts of a <see cref="ParallelWork{TWork}"/>.</summary>
-    private readonly record struct Halves(Action<int> Half) : IPartedWork
+    /// <summary>A stage's two halves, as parts for <see cref="ParallelWork"/>.</summary>
+    private sealed class Halves(Action<int> half) : IPartedWork
     {
-        public void Run(int part) => Half(part);
+        public void Run(int part) => half(part);
     }
 
     /// <summary>What the two threads of a stage share: pinned buffers (the caller's <c>fixed</c> outlives the stage).</summary>

@@ -31,8 +31,8 @@ public sealed class AdamOptimizer : MiniBatchOptimizer
 
     internal override float[][] CreateBuffers(int parameterCount) => [new float[parameterCount], new float[parameterCount]];
 
-    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step) =>
-        Hyperparameters.Update(parameters, gradient, learningRate, buffers, step);
+    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step, int offset) =>
+        Hyperparameters.Update(parameters, gradient, learningRate, buffers, step, offset);
 }
 
 /// <summary>Adam's hyperparameters and update, shared by <see cref="AdamOptimizer"/> and <see cref="AdamWOptimizer"/>.</summary>
@@ -57,9 +57,9 @@ internal readonly record struct AdamHyperparameters
 
     public float Epsilon { get; }
 
-    public void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step)
+    public void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step, int offset)
     {
-        Span<float> m = buffers[0], v = buffers[1];
+        Span<float> m = buffers[0].AsSpan(offset, parameters.Length), v = buffers[1].AsSpan(offset, parameters.Length);
         float correction1 = (float)(1.0 - Math.Pow(Beta1, step));
         float correction2 = (float)(1.0 - Math.Pow(Beta2, step));
         float stepSize = learningRate / correction1;

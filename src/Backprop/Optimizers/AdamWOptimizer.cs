@@ -33,6 +33,6 @@ public sealed class AdamWOptimizer : MiniBatchOptimizer
 
     internal override float[][] CreateBuffers(int parameterCount) => [new float[parameterCount], new float[parameterCount]];
 
-    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step) =>
-        Hyperparameters.Update(parameters, gradient, learningRate, buffers, step);
+    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step, int offset) =>
+        Hyperparameters.Update(parameters, gradient, learningRate, buffers, step, offset);
 }

@@ -11,8 +11,12 @@ public abstract class MiniBatchOptimizer : Optimizer
     {
     }
 
-    /// <summary>Applies one update. <paramref name="step"/> counts from 1.</summary>
-    internal abstract void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step);
+    /// <summary>
+    /// Applies one update to the parameters from <paramref name="offset"/> on (<paramref name="parameters"/> and
+    /// <paramref name="gradient"/> are that slice; <paramref name="buffers"/> are whole). <paramref name="step"/> counts
+    /// from 1. Every update is element by element, so slices can be updated on different threads.
+    /// </summary>
+    internal abstract void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step, int offset);
 
     internal sealed override EpochStrategy CreateEpochs(TrainingContext context) => new MiniBatchEpochs(context, this);
 }

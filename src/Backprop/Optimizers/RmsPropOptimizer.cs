@@ -38,10 +38,10 @@ public sealed class RmsPropOptimizer : MiniBatchOptimizer
     internal override float[][] CreateBuffers(int parameterCount) =>
         Momentum > 0f ? [new float[parameterCount], new float[parameterCount]] : [new float[parameterCount]];
 
-    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step)
+    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step, int offset)
     {
-        Span<float> meanSquare = buffers[0];
-        Span<float> velocity = Momentum > 0f ? buffers[1] : default;
+        Span<float> meanSquare = buffers[0].AsSpan(offset, parameters.Length);
+        Span<float> velocity = Momentum > 0f ? buffers[1].AsSpan(offset, parameters.Length) : default;
         for (int i = 0; i < parameters.Length; i++)
         {
             float g = gradient[i];

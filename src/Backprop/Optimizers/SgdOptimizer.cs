@@ -30,7 +30,7 @@ public sealed class SgdOptimizer : MiniBatchOptimizer
 
     internal override float[][] CreateBuffers(int parameterCount) => Momentum > 0f ? [new float[parameterCount]] : [];
 
-    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step)
+    internal override void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step, int offset)
     {
         if (Momentum == 0f)
         {
@@ -39,7 +39,7 @@ public sealed class SgdOptimizer : MiniBatchOptimizer
             return;
         }
 
-        Span<float> velocity = buffers[0];
+        Span<float> velocity = buffers[0].AsSpan(offset, parameters.Length);
         for (int i = 0; i < parameters.Length; i++)
         {
             float v = Momentum * velocity[i] + gradient[i];

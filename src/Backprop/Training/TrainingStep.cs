@@ -11,6 +11,7 @@ internal sealed class TrainingStep
     private readonly MiniBatchOptimizer _optimizer;
     private readonly float[] _gradient;
     private readonly float _weightDecay;
+    private readonly ParameterUpdate _update;
 
     public TrainingStep(TrainingContext context, MiniBatchOptimizer optimizer)
     {
@@ -18,6 +19,7 @@ internal sealed class TrainingStep
         _optimizer = optimizer;
         _gradient = new float[context.Layout.ParameterCount];
         _weightDecay = context.Options.WeightDecay ?? optimizer.DefaultWeightDecay;
+        _update = new ParameterUpdate(optimizer, _gradient, context.Batch.Propagator.Threads);
     }
 
     /// <summary>Steps on the first <paramref name="count"/> gathered rows, of total weight <paramref name="batchWeight"/>.</summary>
@@ -43,10 +45,41 @@ internal sealed class TrainingStep
             diagnostics!.BeforeUpdate(parameters);
         if (_weightDecay > 0f)
             DecayWeights(parameters, rate * _weightDecay);
-        _optimizer.Step(parameters, _gradient, rate, state.Buffers, ++state.Steps);
+        _update.Apply(values, rate, state.Buffers, ++state.Steps);
         if (measured)
             diagnostics!.AfterUpdate(parameters);
         return batchLoss;
+    }
+
+    /// <summary>
+    /// The optimiser's update, split between two threads from <see cref="ParallelFrom"/> parameters: it reads and
+    /// writes four or five values per parameter, with a division and a square root for Adam, which on W2's 235K
+    /// parameters was a fifth of a two-thread step. Element by element, so the split changes no bit.
+    /// </summary>
+    private sealed class ParameterUpdate(MiniBatchOptimizer optimizer, float[] gradient, int threads) : Kernels.IPartedWork
+    {
+        private const int ParallelFrom = 1 << 16;
+
+        private readonly int _parts = threads > 1 && gradient.Length >= ParallelFrom ? 2 : 1;
+        private float[] _values = [];
+        private float[][] _buffers = [];
+        private float _rate;
+        private long _step;
+
+        /// <summary>Updates the parameters at the start of <paramref name="values"/> from the step's gradient.</summary>
+        public void Apply(float[] values, float rate, float[][] buffers, long step)
+        {
+            (_values, _rate, _buffers, _step) = (values, rate, buffers, step);
+            Kernels.ParallelWork.ForCurrentThread.Run(this, _parts, threads);
+        }
+
+        public void Run(int part)
+        {
+            // Parts that start on a cache line (16 floats).
+            int start = (int)((long)gradient.Length * part / _parts) & ~15;
+            int end = part == _parts - 1 ? gradient.Length : (int)((long)gradient.Length * (part + 1) / _parts) & ~15;
+            optimizer.Step(_values.AsSpan(start, end - start), gradient.AsSpan(start, end - start), _rate, _buffers, _step, start);
+        }
     }
 
     private void Clip(int epoch, int batchIndex)
