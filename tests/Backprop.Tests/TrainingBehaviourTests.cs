@@ -105,8 +105,9 @@ public class TrainingBehaviourTests
     [InlineData("RMSProp")]
     public void A_large_networks_update_split_between_threads_gives_the_same_weights_bit_for_bit(string optimizer)
     {
-        // 300 × 256 + 256 × 1 weights: past the 64K parameters from which two threads share the optimiser's update, each
-        // on its own slice of the parameters and of the optimiser's state.
+        // 300 × 256 + 256 × 1 weights: past the 64K parameters from which two threads share what follows the backward
+        // pass — the penalty's gradient, the gradient's norm (summed in blocks), clipping, weight decay and the optimiser's
+        // update — each on its own slice of the parameters and of the optimiser's state.
         TrainingData data = SyntheticData.Regression(256, 300, seed: 4);
         MlpTrainerOptions Options(int threads) => new()
         {
@@ -119,11 +120,14 @@ public class TrainingBehaviourTests
                 _ => new RmsPropOptimizer(momentum: 0.5f),
             },
             LearningRate = optimizer == "SGD" ? 0.001f : 0.003f,
+            L1Regularization = optimizer == "SGD" ? 1e-4f : 0f, L2Regularization = 1e-3f, GradientClipNorm = 0.5f,
         };
-        float[] one = new MlpTrainer(Options(1)).Train(data).Parameters.ToArray();
-        float[] two = new MlpTrainer(Options(2)).Train(data).Parameters.ToArray();
-        Assert.True(one.Length > 1 << 16);
-        Assert.Equal(one, two);
+        MultilayerPerceptron oneThread = new MlpTrainer(Options(1)).Train(data);
+        MultilayerPerceptron twoThreads = new MlpTrainer(Options(2)).Train(data);
+        Assert.True(oneThread.ParameterCount > 1 << 16);
+        Assert.True(oneThread.History.Epochs[0].Diagnostics!.ClippedFraction > 0, "clipping should take part");
+        Assert.Equal(oneThread.Parameters.ToArray(), twoThreads.Parameters.ToArray());
+        Assert.Equal(oneThread.History.Epochs[^1].Diagnostics!.GradientNorm, twoThreads.History.Epochs[^1].Diagnostics!.GradientNorm);
     }
 
     [Theory]

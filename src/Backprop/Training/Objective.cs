@@ -26,22 +26,28 @@ internal sealed class Objective(NetworkLayout layout, LossFunction loss, float l
 
     /// <summary>
     /// Adds the penalty's (sub)gradient λ₂·w + λ₁·sign(w) to the weights' gradient, as <see cref="Penalty"/> does, without
-    /// the penalty's value, which a mini-batch step does not need. With L2 alone it is one vectorised multiply-add per
-    /// layer, rounding as the element-wise formula does.
+    /// the penalty's value, which a mini-batch step does not need — on the parameters from <paramref name="start"/> up to
+    /// <paramref name="end"/> alone: element by element, so slices can go to different threads. With L2 alone it is one
+    /// vectorised multiply-add per layer, rounding as the element-wise formula does.
     /// </summary>
-    public void AddPenaltyGradient(ReadOnlySpan<float> parameters, Span<float> gradient)
+    public void AddPenaltyGradient(ReadOnlySpan<float> parameters, Span<float> gradient, int start, int end)
     {
-        if (l1 != 0f)
-        {
-            Penalty(parameters, gradient);
-            return;
-        }
-        if (l2 == 0f)
+        if (l1 == 0f && l2 == 0f)
             return;
         foreach (var (offset, count) in Layout.PenalisedWeights)
         {
-            Span<float> g = gradient.Slice(offset, count);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(parameters.Slice(offset, count), l2, g, g);
+            int from = Math.Max(offset, start), to = Math.Min(offset + count, end);
+            if (from >= to)
+                continue;
+            ReadOnlySpan<float> w = parameters[from..to];
+            Span<float> g = gradient[from..to];
+            if (l1 == 0f)
+            {
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w, l2, g, g);
+                continue;
+            }
+            for (int i = 0; i < w.Length; i++)
+                g[i] += l2 * w[i] + l1 * MathF.Sign(w[i]);
         }
     }
 
