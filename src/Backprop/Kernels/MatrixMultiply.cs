@@ -42,8 +42,6 @@ internal static class MatrixMultiply
     [ThreadStatic]
     private static ProductWork? t_work;
 
-    [ThreadStatic]
-    private static PackingSpaces? t_spaces;
 
     /// <summary>A count of floats rounded up to whole cache lines, so what is packed after it starts on one.</summary>
     private static long Aligned(long floats) => (floats + 15) & ~15L;
@@ -110,9 +108,7 @@ internal static class MatrixMultiply
         bool packB = transposeB || n % columns != 0 || rowBlocks > 1 && (k > ShortDepth || n >= LongStride);
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var spaces = t_spaces ??= new PackingSpaces();
-            spaces.EnsureParts(threads);
-            var job = new TileJob(spaces, path, (nint)pa, transposeA, packA, (nint)pb, transposeB, packB, (nint)pc, m, n, k, accumulate, threads);
+            var job = new TileJob(path, (nint)pa, transposeA, packA, (nint)pb, transposeB, packB, (nint)pc, m, n, k, accumulate, threads);
             if (threads == 1)
             {
                 job.Run(0);
@@ -249,29 +245,46 @@ internal static class MatrixMultiply
     }
 
     /// <summary>
-    /// A calling thread's packing buffers, one per part of its products, so that whichever thread runs a part uses the
-    /// same buffer every time: after the first products nothing is allocated. Each is pinned, so its cache-line-aligned
-    /// start stays put, and only grows.
+    /// Packing buffers shared by every thread: a part of a product rents one and gives it back, so the buffers number as
+    /// many as parts ever ran at once, whichever threads ran them, and after the first products nothing is allocated. Each
+    /// is pinned, so its cache-line-aligned start stays put.
     /// </summary>
-    private sealed unsafe class PackingSpaces
+    private static class PackingBuffers
     {
-        private float[]?[] _buffers = new float[]?[1];
+        private static readonly float[]?[] s_free = new float[]?[16];
 
-        /// <summary>Makes room for this many parts; only the calling thread, before it hands parts out.</summary>
-        public void EnsureParts(int parts)
+        /// <summary>A buffer of at least <paramref name="floats"/> past its 64-byte-aligned start.</summary>
+        public static float[] Rent(long floats)
         {
-            if (_buffers.Length < parts)
-                Array.Resize(ref _buffers, parts);
+            float[]? any = null;
+            for (int i = 0; i < s_free.Length; i++)
+            {
+                if (Volatile.Read(ref s_free[i]) is not { } candidate || candidate.Length < floats + 16 && any is not null)
+                    continue;
+                if (Interlocked.CompareExchange(ref s_free[i], null, candidate) != candidate)
+                    continue;
+                if (candidate.Length >= floats + 16)
+                {
+                    if (any is not null)
+                        Return(any);
+                    return candidate;
+                }
+                any = candidate; // too small: kept aside in case nothing fits, then dropped for a larger one
+            }
+            return GC.AllocateUninitializedArray<float>((int)Math.Max(floats + 16, 4096), pinned: true);
         }
 
-        /// <summary>Part <paramref name="part"/>'s buffer, 64-byte aligned, with room for at least <paramref name="floats"/>.</summary>
-        public float* Get(int part, long floats)
+        /// <summary>Gives a buffer back (dropped when every slot is taken).</summary>
+        public static void Return(float[] buffer)
         {
-            ref float[]? buffer = ref _buffers[part];
-            if (buffer is null || buffer.Length < floats + 16)
-                buffer = GC.AllocateUninitializedArray<float>((int)Math.Max(floats + 16, 4096), pinned: true);
-            return (float*)(((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)) + 63) & ~(nint)63);
+            for (int i = 0; i < s_free.Length; i++)
+                if (Interlocked.CompareExchange(ref s_free[i], buffer, null) is null)
+                    return;
         }
+
+        /// <summary>The first cache-line boundary in <paramref name="buffer"/>.</summary>
+        public static unsafe float* Start(float[] buffer) =>
+            (float*)(((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)) + 63) & ~(nint)63);
     }
 
     /// <summary>
@@ -281,7 +294,7 @@ internal static class MatrixMultiply
     /// stays in the L1 cache while the slivers of A's, <see cref="GemmPaths.RowBlock"/> rows at most, stay in L2; between
     /// k-blocks a tile's sums wait in C as floats, which rounds nothing.
     /// </summary>
-    private readonly unsafe struct TileJob(PackingSpaces spaces, GemmPath path, nint a, bool transposeA, bool packA, nint b, bool transposeB, bool packB,
+    private readonly unsafe struct TileJob(GemmPath path, nint a, bool transposeA, bool packA, nint b, bool transposeB, bool packB,
         nint c, int m, int n, int k, bool accumulate, int threads)
     {
         public void Run(int part)
@@ -291,33 +304,42 @@ internal static class MatrixMultiply
             int firstBlock = (int)((long)part * rowBlocks / threads), endBlock = (int)((long)(part + 1) * rowBlocks / threads);
             int firstRow = firstBlock * rows, bandRows = Math.Min(m, endBlock * rows) - firstRow;
             long sizeA = packA ? Aligned((long)(endBlock - firstBlock) * rows * k) : 0, sizeB = packB ? (long)panels * columns * k : 0;
-            float* pa = spaces.Get(part, sizeA + sizeB), pb = pa + sizeA;
-            // Element (i, p) of op(A) is at i·Row + p·Depth from the band's sliver's start, and so for B's columns.
-            Operand operandA, operandB;
-            float* sourceA = (float*)a;
-            if (packA)
+            float[]? buffer = packA || packB ? PackingBuffers.Rent(sizeA + sizeB) : null;
+            try
             {
-                // Line i of op(A) is row i of A, or column i of a transposed A.
-                Pack(sourceA + (transposeA ? firstRow : (long)firstRow * k), transposeA ? 1 : k, transposeA ? m : 1, bandRows, k, rows, pa);
-                operandA = new Operand(pa, Row: 1, Depth: rows, Block: k);
+                float* pa = buffer is null ? null : PackingBuffers.Start(buffer), pb = pa + sizeA;
+                // Element (i, p) of op(A) is at i·Row + p·Depth from the band's sliver's start, and so for B's columns.
+                Operand operandA, operandB;
+                float* sourceA = (float*)a;
+                if (packA)
+                {
+                    // Line i of op(A) is row i of A, or column i of a transposed A.
+                    Pack(sourceA + (transposeA ? firstRow : (long)firstRow * k), transposeA ? 1 : k, transposeA ? m : 1, bandRows, k, rows, pa);
+                    operandA = new Operand(pa, Row: 1, Depth: rows, Block: k);
+                }
+                else
+                {
+                    operandA = transposeA
+                        ? new Operand(sourceA + firstRow, Row: 1, Depth: m, Block: 1)
+                        : new Operand(sourceA + (long)firstRow * k, Row: k, Depth: 1, Block: k);
+                }
+                if (packB)
+                {
+                    // Line j (a column) of op(B) is column j of B, or row j of a transposed B.
+                    Pack((float*)b, transposeB ? k : 1, transposeB ? 1 : n, n, k, columns, pb);
+                    operandB = new Operand(pb, Row: 1, Depth: columns, Block: k);
+                }
+                else
+                {
+                    operandB = new Operand((float*)b, Row: 1, Depth: n, Block: 1);
+                }
+                RunBand(operandA, operandB, (float*)c + (long)firstRow * n, bandRows, rows, columns, panels);
             }
-            else
+            finally
             {
-                operandA = transposeA
-                    ? new Operand(sourceA + firstRow, Row: 1, Depth: m, Block: 1)
-                    : new Operand(sourceA + (long)firstRow * k, Row: k, Depth: 1, Block: k);
+                if (buffer is not null)
+                    PackingBuffers.Return(buffer);
             }
-            if (packB)
-            {
-                // Line j (a column) of op(B) is column j of B, or row j of a transposed B.
-                Pack((float*)b, transposeB ? k : 1, transposeB ? 1 : n, n, k, columns, pb);
-                operandB = new Operand(pb, Row: 1, Depth: columns, Block: k);
-            }
-            else
-            {
-                operandB = new Operand((float*)b, Row: 1, Depth: n, Block: 1);
-            }
-            RunBand(operandA, operandB, (float*)c + (long)firstRow * n, bandRows, rows, columns, panels);
         }
 
         /// <summary>The tiles of a band of C (<paramref name="bandRows"/> rows from <paramref name="band"/>), block by block.</summary>

@@ -19,7 +19,8 @@ internal interface IPartedWork
 /// <remarks>
 /// A helper that has run its parts waits <see cref="HelperSpinMicroseconds"/> for the caller's next call before it
 /// goes back to the pool, so that a training step's next stage finds it running instead of paying the pool's wake-up
-/// (tens of microseconds on the virtual machines measured); a call queues a work item only for the helpers it lacks.
+/// (tens of microseconds on the virtual machines measured); a call queues a work item only for the helpers it lacks
+/// (queued, running or waiting ones count), so in a steady run nothing is queued, and nothing allocated.
 /// The claim counter carries a generation in its upper half, so a helper that comes late (the caller took its parts)
 /// claims nothing of that call, and at most a part of whichever call is current, which is equally correct: a finished
 /// call leaves the counter past any part number, the next call's work and part count are written before its counter is
@@ -40,7 +41,7 @@ internal sealed class ParallelWork : IThreadPoolWorkItem
     private int _parts;
     private long _claims;       // generation << 32 | the next part to claim
     private int _finished;      // parts run to the end (or failed) in this generation
-    private int _waiting;       // helpers spinning for the next call
+    private int _helpers;       // helpers queued, running parts or waiting for the next call
     private bool _running;      // the owner is inside Run
     private Exception? _failure;
 
@@ -78,8 +79,11 @@ internal sealed class ParallelWork : IThreadPoolWorkItem
         Volatile.Write(ref _finished, 0);
         long generation = (Volatile.Read(ref _claims) >> 32) + 1;
         Volatile.Write(ref _claims, generation << 32);
-        for (int helpers = Volatile.Read(ref _waiting) + 1; helpers < Math.Min(threads, parts); helpers++)
+        for (int helpers = Volatile.Read(ref _helpers); helpers < Math.Min(threads, parts) - 1; helpers++)
+        {
+            Interlocked.Increment(ref _helpers);
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
 
         RunParts();
 
@@ -99,9 +103,17 @@ internal sealed class ParallelWork : IThreadPoolWorkItem
 
     void IThreadPoolWorkItem.Execute()
     {
-        do
+        while (true)
+        {
             RunParts();
-        while (AwaitNextCall());
+            if (AwaitOpenCall())
+                continue;
+            Interlocked.Decrement(ref _helpers);
+            // A call that opened as the wait ran out may have counted on this helper: stay for it.
+            if (!HasOpenCall())
+                return;
+            Interlocked.Increment(ref _helpers);
+        }
     }
 
     private void RunParts()
@@ -130,22 +142,20 @@ internal sealed class ParallelWork : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Spins for up to <see cref="HelperSpinMicroseconds"/> until a new call starts; whether one did.</summary>
-    private bool AwaitNextCall()
+    /// <summary>Spins for up to <see cref="HelperSpinMicroseconds"/> until a call has parts to claim; whether one has.</summary>
+    private bool AwaitOpenCall()
     {
-        long generation = Volatile.Read(ref _claims) >> 32;
-        Interlocked.Increment(ref _waiting);
         long deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * HelperSpinMicroseconds / 1_000_000;
         var spin = new SpinWait();
-        bool started = false;
-        while (!started && Stopwatch.GetTimestamp() < deadline)
+        while (!HasOpenCall())
         {
-            started = Volatile.Read(ref _claims) >> 32 != generation;
-            if (!started)
-                spin.SpinOnce(sleep1Threshold: -1);
+            if (Stopwatch.GetTimestamp() >= deadline)
+                return false;
+            spin.SpinOnce(sleep1Threshold: -1);
         }
-        Interlocked.Decrement(ref _waiting);
-        // A call that started as the wait ran out may have counted on this helper: look once more.
-        return started || Volatile.Read(ref _claims) >> 32 != generation;
+        return true;
     }
+
+    /// <summary>Whether a call has parts left to claim (a finished call's counter is past every part number).</summary>
+    private bool HasOpenCall() => (int)(Volatile.Read(ref _claims) & uint.MaxValue) < Volatile.Read(ref _parts);
 }
