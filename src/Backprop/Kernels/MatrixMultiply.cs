@@ -100,11 +100,12 @@ internal static class MatrixMultiply
         }
         int rowBlocks = (m + rows - 1) / rows;
         int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, rowBlocks);
-        // An operand is packed when tiles do not cover it, or when reading it in place would cost cache misses: a
-        // transposed A whose k steps are long; a row-major B that more than one tile row reads, when its k steps are
-        // long or a k-block of a panel, read in place, would not stay in the L1 cache (its rows, one cache line each,
-        // are a multiple of 256 bytes apart, so they fall into a few of its sets).
-        bool packA = m % rows != 0 || transposeA && m >= LongStride;
+        // An operand is packed when reading it in place would cost cache misses: a transposed A whose k steps are long;
+        // a row-major B that more than one tile row reads, when its k steps are long or a k-block of a panel, read in
+        // place, would not stay in the L1 cache (its rows, one cache line each, are a multiple of 256 bytes apart, so
+        // they fall into a few of its sets); and B when tiles do not cover it. A read in place has its last, partial
+        // sliver packed alone (zero-padded): packing all of it would cost, for a narrow C, a fifth of the product.
+        bool packA = transposeA && m >= LongStride;
         bool packB = transposeB || n % columns != 0 || rowBlocks > 1 && (k > ShortDepth || n >= LongStride);
         fixed (float* pa = a, pb = b, pc = c)
         {
@@ -303,25 +304,32 @@ internal static class MatrixMultiply
             int rowBlocks = (m + rows - 1) / rows, panels = (n + columns - 1) / columns;
             int firstBlock = (int)((long)part * rowBlocks / threads), endBlock = (int)((long)(part + 1) * rowBlocks / threads);
             int firstRow = firstBlock * rows, bandRows = Math.Min(m, endBlock * rows) - firstRow;
-            long sizeA = packA ? Aligned((long)(endBlock - firstBlock) * rows * k) : 0, sizeB = packB ? (long)panels * columns * k : 0;
-            float[]? buffer = packA || packB ? PackingBuffers.Rent(sizeA + sizeB) : null;
+            // A read in place may end in a partial sliver, packed alone: its rows from edgeRow of the band on.
+            int edgeRow = !packA && bandRows % rows != 0 ? bandRows - bandRows % rows : bandRows;
+            long sizeA = Aligned(packA ? (long)(endBlock - firstBlock) * rows * k : edgeRow < bandRows ? (long)rows * k : 0);
+            long sizeB = packB ? (long)panels * columns * k : 0;
+            float[]? buffer = sizeA + sizeB > 0 ? PackingBuffers.Rent(sizeA + sizeB) : null;
             try
             {
                 float* pa = buffer is null ? null : PackingBuffers.Start(buffer), pb = pa + sizeA;
                 // Element (i, p) of op(A) is at i·Row + p·Depth from the band's sliver's start, and so for B's columns.
-                Operand operandA, operandB;
-                float* sourceA = (float*)a;
+                Operand operandA, operandB, edgeA = default;
+                // Line i of op(A) is row i of A, or column i of a transposed A.
+                float* sourceA = (float*)a + (transposeA ? firstRow : (long)firstRow * k);
+                nint lineStep = transposeA ? 1 : k, depthStep = transposeA ? m : 1;
                 if (packA)
                 {
-                    // Line i of op(A) is row i of A, or column i of a transposed A.
-                    Pack(sourceA + (transposeA ? firstRow : (long)firstRow * k), transposeA ? 1 : k, transposeA ? m : 1, bandRows, k, rows, pa);
+                    Pack(sourceA, lineStep, depthStep, bandRows, k, rows, pa);
                     operandA = new Operand(pa, Row: 1, Depth: rows, Block: k);
                 }
                 else
                 {
-                    operandA = transposeA
-                        ? new Operand(sourceA + firstRow, Row: 1, Depth: m, Block: 1)
-                        : new Operand(sourceA + (long)firstRow * k, Row: k, Depth: 1, Block: k);
+                    operandA = new Operand(sourceA, Row: lineStep, Depth: depthStep, Block: lineStep);
+                    if (edgeRow < bandRows)
+                    {
+                        Pack(sourceA + edgeRow * lineStep, lineStep, depthStep, bandRows - edgeRow, k, rows, pa);
+                        edgeA = new Operand(pa - (long)edgeRow * k, Row: 1, Depth: rows, Block: k);
+                    }
                 }
                 if (packB)
                 {
@@ -333,7 +341,7 @@ internal static class MatrixMultiply
                 {
                     operandB = new Operand((float*)b, Row: 1, Depth: n, Block: 1);
                 }
-                RunBand(operandA, operandB, (float*)c + (long)firstRow * n, bandRows, rows, columns, panels);
+                RunBand(operandA, edgeA, edgeRow, operandB, (float*)c + (long)firstRow * n, bandRows, rows, columns, panels);
             }
             finally
             {
@@ -342,8 +350,11 @@ internal static class MatrixMultiply
             }
         }
 
-        /// <summary>The tiles of a band of C (<paramref name="bandRows"/> rows from <paramref name="band"/>), block by block.</summary>
-        private void RunBand(Operand a, Operand b, float* band, int bandRows, int rows, int columns, int panels)
+        /// <summary>
+        /// The tiles of a band of C (<paramref name="bandRows"/> rows from <paramref name="band"/>), block by block; the
+        /// slivers of A from <paramref name="edgeRow"/> on are read from <paramref name="edgeA"/>.
+        /// </summary>
+        private void RunBand(Operand a, Operand edgeA, int edgeRow, Operand b, float* band, int bandRows, int rows, int columns, int panels)
         {
             int depthBlock = GemmPaths.DepthBlock(path), rowBlock = GemmPaths.RowBlock(path);
             float* edge = stackalloc float[GemmPaths.MaxTileSize];
@@ -361,11 +372,12 @@ internal static class MatrixMultiply
                         float* panelB = b.At(j0, p0);
                         for (int i = i0; i < i1; i += rows)
                         {
-                            float* sliver = a.At(i, p0), tile = band + (long)i * n + j0;
+                            Operand source = i < edgeRow ? a : edgeA;
+                            float* sliver = source.At(i, p0), tile = band + (long)i * n + j0;
                             int height = Math.Min(rows, bandRows - i);
                             if (height == rows && width == columns)
                             {
-                                GemmPaths.Kernel(path, sliver, a.Row, a.Depth, panelB, b.Depth, depth, tile, n, load);
+                                GemmPaths.Kernel(path, sliver, source.Row, source.Depth, panelB, b.Depth, depth, tile, n, load);
                                 continue;
                             }
                             // An edge tile (its operands are packed, so padded) goes through a full-size scratch tile,
@@ -373,7 +385,7 @@ internal static class MatrixMultiply
                             for (int ii = 0; ii < rows; ii++)
                                 for (int jj = 0; jj < columns; jj++)
                                     edge[ii * columns + jj] = load && ii < height && jj < width ? tile[(long)ii * n + jj] : 0f;
-                            GemmPaths.Kernel(path, sliver, a.Row, a.Depth, panelB, b.Depth, depth, edge, columns, load: true);
+                            GemmPaths.Kernel(path, sliver, source.Row, source.Depth, panelB, b.Depth, depth, edge, columns, load: true);
                             for (int ii = 0; ii < height; ii++)
                                 new ReadOnlySpan<float>(edge + ii * columns, width).CopyTo(new Span<float>(tile + (long)ii * n, width));
                         }
