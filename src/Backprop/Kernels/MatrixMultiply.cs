@@ -98,8 +98,7 @@ internal static class MatrixMultiply
             MultiplyFewRows(a, transposeA, b, c, m, n, k, accumulate);
             return;
         }
-        int rowBlocks = (m + rows - 1) / rows;
-        int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, rowBlocks);
+        int rowBlocks = (m + rows - 1) / rows, panels = (n + columns - 1) / columns;
         // An operand is packed when reading it in place would cost cache misses: a transposed A whose k steps are long;
         // a row-major B that more than one tile row reads, when its k steps are long or a k-block of a panel, read in
         // place, would not stay in the L1 cache (its rows, one cache line each, are a multiple of 256 bytes apart, so
@@ -107,9 +106,13 @@ internal static class MatrixMultiply
         // sliver packed alone (zero-padded): packing all of it would cost, for a narrow C, a fifth of the product.
         bool packA = transposeA && m >= LongStride;
         bool packB = transposeB || n % columns != 0 || rowBlocks > 1 && (k > ShortDepth || n >= LongStride);
+        // Threads split C by its columns when A is read in place (each then packs only its own panels of B), otherwise
+        // by its rows (each packs its own rows of A); either way no thread packs what another one does.
+        bool byColumns = !packA && panels > 1;
+        int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Clamp(maxThreads, 1, byColumns ? panels : rowBlocks);
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var job = new TileJob(path, (nint)pa, transposeA, packA, (nint)pb, transposeB, packB, (nint)pc, m, n, k, accumulate, threads);
+            var job = new TileJob(path, (nint)pa, transposeA, packA, (nint)pb, transposeB, packB, (nint)pc, m, n, k, accumulate, threads, byColumns);
             if (threads == 1)
             {
                 job.Run(0);
@@ -289,25 +292,29 @@ internal static class MatrixMultiply
     }
 
     /// <summary>
-    /// One thread's share of a product: a band of whole tile rows of C. The thread packs the rows of A it needs and, when
-    /// B is packed, a copy of B of its own (k·n copies against its rows·n·k multiply-adds), so no thread waits on another.
+    /// One thread's share of a product: a band of whole panels (columns) of C, or of whole tile rows. The thread packs
+    /// the panels of B, or the rows of A, of its band; with a band of rows it packs a copy of B of its own (k·n copies
+    /// against its rows·n·k multiply-adds), and with a band of panels A's partial sliver, so no thread waits on another.
     /// It then walks its band in blocks of <see cref="GemmPaths.DepthBlock"/> k at a time, so that a panel of B's k-block
     /// stays in the L1 cache while the slivers of A's, <see cref="GemmPaths.RowBlock"/> rows at most, stay in L2; between
     /// k-blocks a tile's sums wait in C as floats, which rounds nothing.
     /// </summary>
     private readonly unsafe struct TileJob(GemmPath path, nint a, bool transposeA, bool packA, nint b, bool transposeB, bool packB,
-        nint c, int m, int n, int k, bool accumulate, int threads)
+        nint c, int m, int n, int k, bool accumulate, int threads, bool byColumns)
     {
         public void Run(int part)
         {
             (int rows, int columns) = GemmPaths.Tile(path);
             int rowBlocks = (m + rows - 1) / rows, panels = (n + columns - 1) / columns;
-            int firstBlock = (int)((long)part * rowBlocks / threads), endBlock = (int)((long)(part + 1) * rowBlocks / threads);
+            int bands = byColumns ? panels : rowBlocks;
+            int first = (int)((long)part * bands / threads), end = (int)((long)(part + 1) * bands / threads);
+            (int firstBlock, int endBlock, int firstPanel, int endPanel) = byColumns ? (0, rowBlocks, first, end) : (first, end, 0, panels);
             int firstRow = firstBlock * rows, bandRows = Math.Min(m, endBlock * rows) - firstRow;
+            int firstColumn = firstPanel * columns, bandColumns = Math.Min(n, endPanel * columns) - firstColumn;
             // A read in place may end in a partial sliver, packed alone: its rows from edgeRow of the band on.
             int edgeRow = !packA && bandRows % rows != 0 ? bandRows - bandRows % rows : bandRows;
             long sizeA = Aligned(packA ? (long)(endBlock - firstBlock) * rows * k : edgeRow < bandRows ? (long)rows * k : 0);
-            long sizeB = packB ? (long)panels * columns * k : 0;
+            long sizeB = packB ? (long)(endPanel - firstPanel) * columns * k : 0;
             float[]? buffer = sizeA + sizeB > 0 ? PackingBuffers.Rent(sizeA + sizeB) : null;
             try
             {
@@ -334,14 +341,15 @@ internal static class MatrixMultiply
                 if (packB)
                 {
                     // Line j (a column) of op(B) is column j of B, or row j of a transposed B.
-                    Pack((float*)b, transposeB ? k : 1, transposeB ? 1 : n, n, k, columns, pb);
-                    operandB = new Operand(pb, Row: 1, Depth: columns, Block: k);
+                    nint columnStep = transposeB ? k : 1;
+                    Pack((float*)b + firstColumn * columnStep, columnStep, transposeB ? 1 : n, bandColumns, k, columns, pb);
+                    operandB = new Operand(pb - (long)firstColumn * k, Row: 1, Depth: columns, Block: k);
                 }
                 else
                 {
                     operandB = new Operand((float*)b, Row: 1, Depth: n, Block: 1);
                 }
-                RunBand(operandA, edgeA, edgeRow, operandB, (float*)c + (long)firstRow * n, bandRows, rows, columns, panels);
+                RunBand(operandA, edgeA, edgeRow, operandB, (float*)c + (long)firstRow * n, bandRows, rows, columns, firstPanel, endPanel);
             }
             finally
             {
@@ -351,10 +359,12 @@ internal static class MatrixMultiply
         }
 
         /// <summary>
-        /// The tiles of a band of C (<paramref name="bandRows"/> rows from <paramref name="band"/>), block by block; the
-        /// slivers of A from <paramref name="edgeRow"/> on are read from <paramref name="edgeA"/>.
+        /// The tiles of a band of C (<paramref name="bandRows"/> rows from <paramref name="band"/>, panels
+        /// <paramref name="firstPanel"/> to <paramref name="endPanel"/>), block by block; the slivers of A from
+        /// <paramref name="edgeRow"/> on are read from <paramref name="edgeA"/>.
         /// </summary>
-        private void RunBand(Operand a, Operand edgeA, int edgeRow, Operand b, float* band, int bandRows, int rows, int columns, int panels)
+        private void RunBand(Operand a, Operand edgeA, int edgeRow, Operand b, float* band, int bandRows, int rows, int columns,
+            int firstPanel, int endPanel)
         {
             int depthBlock = GemmPaths.DepthBlock(path), rowBlock = GemmPaths.RowBlock(path);
             float* edge = stackalloc float[GemmPaths.MaxTileSize];
@@ -365,7 +375,7 @@ internal static class MatrixMultiply
                 {
                     int depth = Math.Min(depthBlock, k - p0);
                     bool load = accumulate || p0 > 0;
-                    for (int panel = 0; panel < panels; panel++)
+                    for (int panel = firstPanel; panel < endPanel; panel++)
                     {
                         // Tiles run down a panel of B, so its k-block stays in cache while the slivers of A stream past.
                         int j0 = panel * columns, width = Math.Min(columns, n - j0);
