@@ -16,7 +16,7 @@ namespace Backprop.Kernels;
 /// The micro-kernel keeps a rows × columns tile of C in vector registers and adds one rank-1 update per k, each a fused
 /// multiply-add, a k-block at a time. Every element of C is therefore one chain of fused multiply-adds over k in order,
 /// whichever path (AVX-512, AVX2 or scalar) or thread count computes it, so results are bit-identical across paths and
-/// thread counts. Threads take bands of whole tile rows.
+/// thread counts. Threads take bands of whole panels of C, or of whole tile rows.
 /// </remarks>
 internal static class MatrixMultiply
 {
