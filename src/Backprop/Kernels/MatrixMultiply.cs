@@ -42,7 +42,6 @@ internal static class MatrixMultiply
     [ThreadStatic]
     private static ProductWork? t_work;
 
-
     /// <summary>A count of floats rounded up to whole cache lines, so what is packed after it starts on one.</summary>
     private static long Aligned(long floats) => (floats + 15) & ~15L;
 

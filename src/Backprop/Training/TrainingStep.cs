@@ -109,7 +109,6 @@ internal sealed class TrainingStep
             int blocks = _blockSums.Length, firstBlock = blocks * part / _parts, endBlock = blocks * (part + 1) / _parts;
             float[] gradient = _owner._gradient;
             int start = firstBlock * Block, end = Math.Min(gradient.Length, endBlock * Block);
-            Span<float> g = gradient.AsSpan(start, end - start), p = _values.AsSpan(start, end - start);
             if (!_updating)
             {
                 _owner._context.Objective.AddPenaltyGradient(_values, gradient, start, end);
@@ -117,6 +116,7 @@ internal sealed class TrainingStep
                     _blockSums[b] = Kernels.OptimizerKernels.SumOfSquares(gradient.AsSpan(b * Block, Math.Min(Block, gradient.Length - b * Block)));
                 return;
             }
+            Span<float> g = gradient.AsSpan(start, end - start), p = _values.AsSpan(start, end - start);
             if (_scale != 1f)
                 System.Numerics.Tensors.TensorPrimitives.Multiply(g, _scale, g);
             if (_decay > 0f)
