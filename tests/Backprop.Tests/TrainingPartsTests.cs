@@ -36,16 +36,17 @@ public class TrainingPartsTests
 
         var rows = TrainingRows.Prepare(options, LossFunction.SquaredError, data, null, null);
         var again = TrainingRows.Prepare(options, LossFunction.SquaredError, data, null, null);
+        var (train, held) = ((RowSet)rows.Train, (RowSet)rows.Validation!);
 
         Assert.Equal(80, rows.Train.Count);
         Assert.Equal(20, rows.Validation!.Count);
-        Assert.Empty(rows.Train.Rows.Intersect(rows.Validation.Rows));
-        Assert.Equal(rows.Train.Rows, again.Train.Rows);
-        double mean = rows.Train.Rows.Average(r => (double)data.Labels[r]);
+        Assert.Empty(train.Rows.Intersect(held.Rows));
+        Assert.Equal(train.Rows, ((RowSet)again.Train).Rows);
+        double mean = train.Rows.Average(r => (double)data.Labels[r]);
         Assert.Equal(mean, rows.LabelScaling!.Value.Offset, 6);
         // The network sees the standardised label, on the held-out rows too.
-        Assert.Equal(0.0, rows.Train.RowTargets.Average(t => (double)t), 5);
-        Assert.Equal(rows.LabelScaling.Value.ToNetwork(data.Labels[rows.Validation.Rows[0]]), rows.Validation.RowTargets[0]);
+        Assert.Equal(0.0, train.RowTargets.Average(t => (double)t), 5);
+        Assert.Equal(rows.LabelScaling.Value.ToNetwork(data.Labels[held.Rows[0]]), held.RowTargets[0]);
     }
 
     [Fact]
@@ -59,10 +60,10 @@ public class TrainingPartsTests
         var classifier = TrainingRows.Prepare(new MlpTrainerOptions(), LossFunction.BinaryCrossEntropy(), classes, null, null);
 
         Assert.Equal(50, given.Train.Count);
-        Assert.Same(data, given.Validation!.Data);
+        Assert.Same(data, ((RowSet)given.Validation!).Data);
         Assert.Null(none.Validation);
         Assert.Null(none.LabelScaling);
-        Assert.Equal(data.Labels, none.Train.RowTargets);
+        Assert.Equal(data.Labels, ((RowSet)none.Train).RowTargets);
         Assert.Null(classifier.LabelScaling);
         Assert.Equal(40, classifier.Train.Count);
     }

@@ -28,13 +28,13 @@ public sealed class BinaryCrossEntropyLoss : LossFunction
     /// <inheritdoc/>
     public override bool IsClassification => true;
 
-    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name)
+    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name, long firstIndex = 0)
     {
-        RequireFinite(targets, name);
+        RequireFinite(targets, name, firstIndex);
         for (int i = 0; i < targets.Length; i++)
             if (targets[i] is < 0f or > 1f)
                 throw new ArgumentException(
-                    $"{name}[{i}] is {targets[i]}; binary cross-entropy needs targets 0 (negative) or 1 (positive).", name);
+                    $"{name}[{firstIndex + i}] is {targets[i]}; binary cross-entropy needs targets 0 (negative) or 1 (positive).", name);
     }
 
     internal override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,

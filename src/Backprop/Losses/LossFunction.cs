@@ -51,7 +51,16 @@ public abstract class LossFunction
     internal virtual int OutputWidth(int classCount) => 1;
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="name"/> when a target does not fit this loss.</summary>
-    internal abstract void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name);
+    /// <param name="targets">The targets to check.</param>
+    /// <param name="classCount">The number of classes, for a softmax loss.</param>
+    /// <param name="name">The data's name in the message, such as "labels".</param>
+    /// <param name="firstIndex">The index in the whole data of <paramref name="targets"/>' first value, for the message.</param>
+    internal abstract void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name, long firstIndex = 0);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> when the loss's own settings do not fit <paramref name="classCount"/> classes.</summary>
+    internal virtual void ValidateClassCount(int classCount)
+    {
+    }
 
     /// <summary>
     /// Returns Σᵢ wᵢ·ℓᵢ over <paramref name="rows"/> rows of raw outputs and, when <paramref name="gradient"/> is not
@@ -70,12 +79,12 @@ public abstract class LossFunction
     public override string ToString() => Name;
 
     /// <summary>Throws when any target is not finite: shared by every loss.</summary>
-    private protected static void RequireFinite(ReadOnlySpan<float> targets, string name)
+    private protected static void RequireFinite(ReadOnlySpan<float> targets, string name, long firstIndex)
     {
         for (int i = 0; i < targets.Length; i++)
             if (!float.IsFinite(targets[i]))
                 throw new ArgumentException(
-                    $"{name}[{i}] is {targets[i]}; every target must be a finite number. Remove or replace missing labels before training.",
+                    $"{name}[{firstIndex + i}] is {targets[i]}; every target must be a finite number. Remove or replace missing labels before training.",
                     name);
     }
 }

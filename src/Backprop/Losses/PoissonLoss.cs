@@ -13,13 +13,13 @@ public sealed class PoissonLoss : LossFunction
     /// <inheritdoc/>
     public override OutputTransform OutputTransform => OutputTransform.Exp;
 
-    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name)
+    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name, long firstIndex = 0)
     {
-        RequireFinite(targets, name);
+        RequireFinite(targets, name, firstIndex);
         for (int i = 0; i < targets.Length; i++)
             if (targets[i] < 0f)
                 throw new ArgumentException(
-                    $"{name}[{i}] is {targets[i]}; the Poisson loss needs non-negative targets (counts or rates).", name);
+                    $"{name}[{firstIndex + i}] is {targets[i]}; the Poisson loss needs non-negative targets (counts or rates).", name);
     }
 
     internal override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,

@@ -16,7 +16,7 @@ public abstract class ResidualLoss : LossFunction
     /// <summary>ℓ(r), with dℓ/dr written to <paramref name="derivative"/>.</summary>
     private protected abstract double Loss(float residual, out float derivative);
 
-    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name) => RequireFinite(targets, name);
+    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name, long firstIndex = 0) => RequireFinite(targets, name, firstIndex);
 
     internal override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
         int rows, Span<float> gradient, float gradientScale)

@@ -42,19 +42,23 @@ public sealed class SoftmaxCrossEntropyLoss : LossFunction
 
     internal override int OutputWidth(int classCount) => classCount;
 
-    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name)
+    internal override void ValidateTargets(ReadOnlySpan<float> targets, int classCount, string name, long firstIndex = 0)
     {
-        RequireFinite(targets, name);
-        if (_classWeights is not null && _classWeights.Length != classCount)
-            throw new ArgumentException(
-                $"classWeights has {_classWeights.Length} weights but the data has {classCount} classes; give one weight per class.", "classWeights");
+        RequireFinite(targets, name, firstIndex);
         for (int i = 0; i < targets.Length; i++)
         {
             float y = targets[i];
             if (y < 0f || y >= classCount || y != MathF.Floor(y))
                 throw new ArgumentException(
-                    $"{name}[{i}] is {y}; softmax cross-entropy needs class indices 0…{classCount - 1}.", name);
+                    $"{name}[{firstIndex + i}] is {y}; softmax cross-entropy needs class indices 0…{classCount - 1}.", name);
         }
+    }
+
+    internal override void ValidateClassCount(int classCount)
+    {
+        if (_classWeights is not null && _classWeights.Length != classCount)
+            throw new ArgumentException(
+                $"classWeights has {_classWeights.Length} weights but the data has {classCount} classes; give one weight per class.", "classWeights");
     }
 
     internal override double Evaluate(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,

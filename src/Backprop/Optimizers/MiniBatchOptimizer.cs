@@ -18,5 +18,9 @@ public abstract class MiniBatchOptimizer : Optimizer
     /// </summary>
     internal abstract void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float[][] buffers, long step, int offset);
 
-    internal sealed override EpochStrategy CreateEpochs(TrainingContext context) => new MiniBatchEpochs(context, this);
+    internal sealed override EpochStrategy CreateEpochs(TrainingContext context) => context.Train switch
+    {
+        StreamedRows streamed => new StreamedEpochs(context, this, streamed),
+        _ => new MiniBatchEpochs(context, this, (RowSet)context.Train),
+    };
 }

@@ -112,4 +112,16 @@ public static class BackpropDefaults
 
     /// <summary>How the ML.NET trainers scale the features inside the model: <see cref="Backprop.FeatureScaling.Standard"/>.</summary>
     public const FeatureScaling FeatureScaling = Backprop.FeatureScaling.Standard;
+
+    /// <summary>
+    /// The rows a streamed epoch shuffles at a time: 65,536, a few megabytes for tabular rows (8 MB at 32 features), enough
+    /// that each batch of the defaults mixes rows from across a thousand batches' worth of the source.
+    /// </summary>
+    public const int ShuffleBufferRows = 65_536;
+
+    /// <summary>
+    /// The size above which the ML.NET trainers stream their training data instead of copying it into memory: 2,048 MB of
+    /// features (rows × features × 4 bytes), for example 16 million rows of 32 features.
+    /// </summary>
+    public const long StreamingThresholdMegabytes = 2048;
 }

@@ -8,6 +8,7 @@ internal sealed class BatchBuffer(Propagator propagator)
 {
     private readonly float[] _targets = new float[propagator.BatchCapacity];
     private readonly float[] _weights = new float[propagator.BatchCapacity];
+    private bool _weighted;
 
     public Propagator Propagator { get; } = propagator;
 
@@ -20,6 +21,7 @@ internal sealed class BatchBuffer(Propagator propagator)
         int width = set.Data.FeatureCount;
         float[] features = set.Data.Features;
         float[]? weights = set.Data.Weights;
+        _weighted = weights is not null;
         double total = 0;
         for (int i = 0; i < rows.Length; i++)
         {
@@ -33,9 +35,31 @@ internal sealed class BatchBuffer(Propagator propagator)
         return total;
     }
 
+    /// <summary>Where slot <paramref name="slot"/>'s features go, to be read into directly.</summary>
+    public Span<float> FeatureSlot(int slot)
+    {
+        int width = Propagator.Input.Length / Capacity;
+        return Propagator.Input.AsSpan(slot * width, width);
+    }
+
+    /// <summary>Copies one row into slot <paramref name="slot"/>: its features, then its target and weight (<see cref="SetTarget"/>).</summary>
+    public void Put(int slot, ReadOnlySpan<float> features, float target, float weight, bool weighted)
+    {
+        features.CopyTo(FeatureSlot(slot));
+        SetTarget(slot, target, weight, weighted);
+    }
+
+    /// <summary>Sets slot <paramref name="slot"/>'s target on the network's scale and its weight.</summary>
+    public void SetTarget(int slot, float target, float weight, bool weighted)
+    {
+        _targets[slot] = target;
+        _weights[slot] = weight;
+        _weighted = weighted;
+    }
+
     /// <summary>The first <paramref name="count"/> gathered targets.</summary>
     public ReadOnlySpan<float> Targets(int count) => _targets.AsSpan(0, count);
 
-    /// <summary>The first <paramref name="count"/> gathered weights, or empty when the set has none (every weight 1).</summary>
-    public ReadOnlySpan<float> Weights(RowSet set, int count) => set.Data.Weights is null ? default : _weights.AsSpan(0, count);
+    /// <summary>The first <paramref name="count"/> gathered weights, or empty when the rows have none (every weight 1).</summary>
+    public ReadOnlySpan<float> Weights(int count) => _weighted ? _weights.AsSpan(0, count) : default;
 }

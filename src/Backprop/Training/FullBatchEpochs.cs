@@ -2,7 +2,8 @@ namespace Backprop;
 
 /// <summary>
 /// Epochs of <see cref="LbfgsOptimizer"/>: each is one quasi-Newton iteration on the objective over every training
-/// row, whose line search chooses the step (the learning rate does not apply).
+/// row, whose line search chooses the step (the learning rate does not apply). Rows in memory only: a run refuses
+/// L-BFGS on streamed rows.
 /// </summary>
 internal sealed class FullBatchEpochs(TrainingContext context, LbfgsOptimizer optimizer) : EpochStrategy
 {
@@ -43,7 +44,7 @@ internal sealed class FullBatchEpochs(TrainingContext context, LbfgsOptimizer op
     /// <summary>The weighted mean loss over every training row plus the penalty, with its gradient.</summary>
     private double Objective(float[] parameters, float[] gradient)
     {
-        var (train, batch) = (context.Train, context.Batch);
+        var (train, batch) = ((RowSet)context.Train, context.Batch);
         double totalWeight = train.TotalWeight;
         double lossSum = 0;
         int[] rows = train.Rows;
@@ -51,7 +52,7 @@ internal sealed class FullBatchEpochs(TrainingContext context, LbfgsOptimizer op
         {
             int count = Math.Min(batch.Capacity, rows.Length - start);
             batch.Gather(train, rows.AsSpan(start, count));
-            lossSum += context.Objective.Batch(batch.Propagator, parameters, count, batch.Targets(count), batch.Weights(train, count),
+            lossSum += context.Objective.Batch(batch.Propagator, parameters, count, batch.Targets(count), batch.Weights(count),
                 (float)(1.0 / totalWeight), gradient, accumulate: start > 0);
         }
         return lossSum / totalWeight + context.Objective.Penalty(parameters, gradient);

@@ -8,14 +8,14 @@ namespace Backprop;
 /// The epoch's order and dropout masks come from streams keyed by the epoch number alone, so a run of 5 + 5 epochs (a
 /// warm start) takes exactly the steps of a run of 10.
 /// </remarks>
-internal sealed class MiniBatchEpochs(TrainingContext context, MiniBatchOptimizer optimizer) : EpochStrategy
+internal sealed class MiniBatchEpochs(TrainingContext context, MiniBatchOptimizer optimizer, RowSet train) : EpochStrategy
 {
     private readonly TrainingStep _step = new(context, optimizer);
-    private readonly int[] _order = new int[context.Train.Count];
+    private readonly int[] _order = new int[train.Count];
 
     public override (double TrainingLoss, bool Progressed) Run(float[] parameters, int epoch, float rate, OptimizerProgress state)
     {
-        var (options, train, batch) = (context.Options, context.Train, context.Batch);
+        var (options, batch) = (context.Options, context.Batch);
         train.Rows.CopyTo(_order, 0);
         if (options.Shuffle)
             SeededRandom.ForStream(options.Seed, RandomStream.Shuffle, epoch).Shuffle(_order);

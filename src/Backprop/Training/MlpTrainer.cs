@@ -49,6 +49,34 @@ public sealed class MlpTrainer
     }
 
     /// <summary>
+    /// Trains a network on rows streamed from <paramref name="training"/>, for data larger than memory: a first pass checks
+    /// the rows and gathers the label scaling and the counts; each epoch then reads the rows again, shuffled within a
+    /// buffer of <see cref="MlpTrainerOptions.ShuffleBufferRows"/> rows, and the held-out rows (a seeded hash of the row id
+    /// picks <see cref="MlpTrainerOptions.ValidationFraction"/> of them) are scored in one more pass. Every option works
+    /// as with rows in memory except the full-batch L-BFGS; when the buffer holds every row and the source returns a
+    /// <see cref="TrainingData"/>'s rows in order, with no rows held out, the result is that of
+    /// <see cref="Train"/>, bit for bit.
+    /// </summary>
+    /// <param name="training">The training rows.</param>
+    /// <param name="validation">A validation set in memory for early stopping; default none (rows are held out by hash).</param>
+    /// <param name="initialModel">A model of the same shape to continue from (warm start); default none.</param>
+    /// <param name="cancellationToken">Checked between mini-batches and during every pass.</param>
+    /// <exception cref="ArgumentException">A row, the data or the options do not fit (the message names the row and the fix).</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    public MultilayerPerceptron TrainStreamed(TrainingRowSource training, TrainingData? validation = null,
+        MultilayerPerceptron? initialModel = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        Options.Validate();
+        if (Options.NumberOfModels != 1)
+            throw new ArgumentException(
+                $"NumberOfModels is {Options.NumberOfModels}: train an ensemble with TrainEnsemble, or set NumberOfModels to 1.",
+                nameof(MlpTrainerOptions.NumberOfModels));
+        return TrainOne(Options, training, validation, initialModel, cancellationToken);
+    }
+
+    /// <summary>
     /// Trains <see cref="MlpTrainerOptions.NumberOfModels"/> networks and returns them as one averaged model (see
     /// <see cref="MlpTrainerOptions.NumberOfModels"/> for how the rows are split). The members train concurrently, up
     /// to <see cref="MlpTrainerOptions.NumberOfThreads"/> at a time, each on its own share of the threads; the result
@@ -67,6 +95,33 @@ public sealed class MlpTrainer
         CancellationToken cancellationToken = default, Action<int, EpochRecord>? memberEpochCompleted = null)
     {
         ArgumentNullException.ThrowIfNull(training);
+        return TrainEnsembleOf(training, validation, initialModel, cancellationToken, memberEpochCompleted);
+    }
+
+    /// <summary>
+    /// Trains <see cref="MlpTrainerOptions.NumberOfModels"/> networks on streamed rows and returns them as one averaged
+    /// model: as <see cref="TrainEnsemble"/>,
+    /// each member reading the source through its own cursors, member j holding out the rows whose seeded hash falls in
+    /// fold j (see <see cref="TrainStreamed"/>).
+    /// </summary>
+    /// <param name="training">The training rows.</param>
+    /// <param name="validation">A validation set in memory every member early-stops on; default none (the members hold out folds).</param>
+    /// <param name="initialModel">An ensemble of as many members to continue from (warm start).</param>
+    /// <param name="cancellationToken">Checked between mini-batches and during every pass.</param>
+    /// <param name="memberEpochCompleted">Called, one call at a time, after every epoch of every member with the member's index; default none.</param>
+    /// <exception cref="ArgumentException">A row, the data or the options do not fit.</exception>
+    /// <exception cref="TrainingDivergedException">A member's loss or weights became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    public MlpEnsemble TrainEnsembleStreamed(TrainingRowSource training, TrainingData? validation = null, MlpEnsemble? initialModel = null,
+        CancellationToken cancellationToken = default, Action<int, EpochRecord>? memberEpochCompleted = null)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        return TrainEnsembleOf(training, validation, initialModel, cancellationToken, memberEpochCompleted);
+    }
+
+    private MlpEnsemble TrainEnsembleOf(TrainingInput training, TrainingData? validation, MlpEnsemble? initialModel,
+        CancellationToken cancellationToken, Action<int, EpochRecord>? memberEpochCompleted)
+    {
         Options.Validate();
         int k = Options.NumberOfModels;
         if (initialModel is not null && initialModel.Members.Count != k)
@@ -116,7 +171,7 @@ public sealed class MlpTrainer
         return new MlpEnsemble(members);
     }
 
-    private static MultilayerPerceptron TrainOne(MlpTrainerOptions options, TrainingData training, TrainingData? validation,
+    private static MultilayerPerceptron TrainOne(MlpTrainerOptions options, TrainingInput training, TrainingData? validation,
         MultilayerPerceptron? initialModel, CancellationToken cancellationToken)
     {
         MultilayerPerceptron model = new TrainingRun(options, training, validation, initialModel, cancellationToken).Execute();

@@ -70,6 +70,15 @@ public sealed class MlpTrainerOptions
     /// <summary>Shuffle the training rows before every epoch; default <see langword="true"/>.</summary>
     public bool Shuffle { get; set; } = BackpropDefaults.Shuffle;
 
+    /// <summary>
+    /// Streamed training (a <see cref="TrainingRowSource"/>) shuffles rows within a buffer of this many rows, 1 or more,
+    /// reading the source's blocks in a seeded order when the buffer cannot hold every row; default
+    /// <see cref="BackpropDefaults.ShuffleBufferRows"/> (65,536). The buffer takes rows × features × 4 bytes; the larger it
+    /// is, the closer each epoch's order comes to a full shuffle, which it is once the buffer holds every row. Rows in memory
+    /// are always shuffled whole.
+    /// </summary>
+    public int ShuffleBufferRows { get; set; } = BackpropDefaults.ShuffleBufferRows;
+
     /// <summary>λ₁ of the L1 penalty λ₁·Σ|w| on weights (not biases), 0 or more; default 0.</summary>
     public float L1Regularization { get; set; } = BackpropDefaults.L1Regularization;
 
@@ -218,6 +227,8 @@ public sealed class MlpTrainerOptions
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive number, for example 0.001.");
         if (BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1, for example 200.");
+        if (ShuffleBufferRows < 1)
+            throw new ArgumentOutOfRangeException(nameof(ShuffleBufferRows), ShuffleBufferRows, "ShuffleBufferRows must be at least 1, for example 65536.");
         if (NumberOfIterations < 1)
             throw new ArgumentOutOfRangeException(nameof(NumberOfIterations), NumberOfIterations, "NumberOfIterations (epochs) must be at least 1, for example 400.");
         RequireNonNegative(L1Regularization, nameof(L1Regularization));

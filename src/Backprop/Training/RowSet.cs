@@ -4,7 +4,7 @@ namespace Backprop;
 /// A subset of a data set's rows, with the targets the network is trained on: the labels, standardised on the fly
 /// when there is a label scaling, so no second copy of the labels is kept.
 /// </summary>
-internal sealed class RowSet(TrainingData data, LabelScaling? scaling, int[] rows)
+internal sealed class RowSet(TrainingData data, LabelScaling? scaling, int[] rows) : RowCollection
 {
     private float[]? _rowTargets, _rowWeights;
 
@@ -12,9 +12,11 @@ internal sealed class RowSet(TrainingData data, LabelScaling? scaling, int[] row
 
     public int[] Rows { get; } = rows;
 
-    public int Count => Rows.Length;
+    public override int Count => Rows.Length;
 
-    public double TotalWeight { get; } = data.Weights is { } w ? rows.Sum(r => (double)w[r]) : rows.Length;
+    public override bool HasWeights => Data.Weights is not null;
+
+    public override double TotalWeight { get; } = data.Weights is { } w ? rows.Sum(r => (double)w[r]) : rows.Length;
 
     /// <summary>The target of data row <paramref name="row"/>: its label, on the network's scale.</summary>
     public float Target(int row) => scaling is { } s ? s.ToNetwork(Data.Labels[row]) : Data.Labels[row];

@@ -84,4 +84,7 @@ internal enum RandomStream
     ValidationSplit = 1,
     Shuffle = 2,
     Dropout = 3,
+    HoldOut = 4,
+    SourceBlocks = 5,
+    Sample = 6,
 }

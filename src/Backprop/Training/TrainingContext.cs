@@ -7,7 +7,7 @@ namespace Backprop;
 /// <param name="Batch">Where batches are gathered, and the propagator that runs them.</param>
 /// <param name="Cancellation">Checked between batches.</param>
 /// <param name="Diagnostics">The layers' health measurements, or <see langword="null"/> when they are off.</param>
-internal sealed record TrainingContext(MlpTrainerOptions Options, Objective Objective, RowSet Train, BatchBuffer Batch,
+internal sealed record TrainingContext(MlpTrainerOptions Options, Objective Objective, RowCollection Train, BatchBuffer Batch,
     CancellationToken Cancellation, TrainingDiagnostics? Diagnostics = null)
 {
     public NetworkLayout Layout => Objective.Layout;

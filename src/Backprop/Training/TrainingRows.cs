@@ -2,22 +2,22 @@ namespace Backprop;
 
 /// <summary>
 /// The rows a run learns from and watches: the training rows, the validation rows (a given set, or a seeded held-out
-/// fraction of the training rows, stratified for classifiers), and the label scaling that maps both sets' targets to
-/// what the network is trained on.
+/// fraction of the training rows: stratified for classifiers in memory, by a seeded hash of the row id when streamed),
+/// and the label scaling that maps both sets' targets to what the network is trained on.
 /// </summary>
 internal sealed class TrainingRows
 {
-    private TrainingRows(RowSet train, RowSet? validation, LabelScaling? labelScaling)
+    private TrainingRows(RowCollection train, RowCollection? validation, LabelScaling? labelScaling)
     {
         Train = train;
         Validation = validation;
         LabelScaling = labelScaling;
     }
 
-    public RowSet Train { get; }
+    public RowCollection Train { get; }
 
     /// <summary>The rows early stopping and the history watch, or <see langword="null"/> when there are none.</summary>
-    public RowSet? Validation { get; }
+    public RowCollection? Validation { get; }
 
     /// <summary>The standardisation of a regression label, or <see langword="null"/> when the network sees the label as it is.</summary>
     public LabelScaling? LabelScaling { get; }
@@ -50,22 +50,44 @@ internal sealed class TrainingRows
         return new TrainingRows(new RowSet(training, scaling, trainRows), validationRows, scaling);
     }
 
+    /// <summary>
+    /// The rows of a source: the same choices as <see cref="Prepare"/>, made on the first pass over the rows
+    /// (<see cref="SourceScan"/>), with the held-out rows chosen by a seeded hash of the row id.
+    /// </summary>
+    /// <param name="options">The held-out fraction, the seed and whether to standardise the label.</param>
+    /// <param name="loss">Checks the labels; only an identity output's label is scaled.</param>
+    /// <param name="source">The training rows.</param>
+    /// <param name="validation">A given validation set, or <see langword="null"/>.</param>
+    /// <param name="initial">A warm start's model, whose label scaling carries on.</param>
+    /// <param name="classBound">The class count labels must stay below, when known before the pass.</param>
+    /// <param name="sampleSeed">The seed of the sample of rows <see cref="SourceScan.Sample"/> keeps, or <see langword="null"/> for none.</param>
+    /// <param name="cancellation">Checked during the pass.</param>
+    public static (TrainingRows Rows, SourceScan Scan) PrepareStreamed(MlpTrainerOptions options, LossFunction loss,
+        TrainingRowSource source, TrainingData? validation, MultilayerPerceptron? initial, int classBound, int? sampleSeed,
+        CancellationToken cancellation)
+    {
+        HoldOutRule rule = validation is not null ? HoldOutRule.None
+            : options.Fold is { } fold ? new HoldOutRule(fold.Seed, (double)fold.Index / fold.Count, (double)(fold.Index + 1) / fold.Count)
+            : new HoldOutRule(options.Seed, 0, options.ValidationFraction);
+        bool scales = initial is null && options.StandardizeLabel && loss.OutputTransform == OutputTransform.Identity;
+        MomentRows moments = !scales ? MomentRows.None : options.Fold is null ? MomentRows.Training : MomentRows.All;
+        SourceScan scan = SourceScan.Run(source, rule, loss, classBound, moments, sampleSeed, cancellation);
+
+        LabelScaling? scaling = initial is not null ? initial.LabelScaling : scan.Moments?.Scaling();
+        var train = new StreamedRows(source, rule, heldOut: false, scaling, scan.TrainCount, scan.TrainWeight);
+        RowCollection? validationRows = validation is not null ? new RowSet(validation, scaling, AllRows(validation.RowCount))
+            : rule.HoldsOutAny ? new StreamedRows(source, rule, heldOut: true, scaling, scan.HeldOutCount, scan.HeldOutWeight)
+            : null;
+        return (new TrainingRows(train, validationRows, scaling), scan);
+    }
+
     // The weighted mean and deviation of the training rows' labels (a constant label keeps its scale).
     private static LabelScaling Standardisation(TrainingData data, int[] rows)
     {
-        double weightSum = 0, mean = 0;
+        var moments = new LabelMoments();
         foreach (int r in rows)
-        {
-            double w = data.Weights?[r] ?? 1;
-            weightSum += w;
-            mean += w * data.Labels[r];
-        }
-        mean /= weightSum;
-        double variance = 0;
-        foreach (int r in rows)
-            variance += (data.Weights?[r] ?? 1) * Math.Pow(data.Labels[r] - mean, 2);
-        double deviation = Math.Sqrt(variance / weightSum);
-        return new LabelScaling(mean, deviation > 0 ? deviation : 1.0);
+            moments.Add(data.Labels[r], data.Weights?[r] ?? 1f);
+        return moments.Scaling();
     }
 
     private static int[] AllRows(int count) => Enumerable.Range(0, count).ToArray();

@@ -20,7 +20,13 @@ internal sealed class TrainingRun
     private readonly ValidationScorer? _scorer;
     private readonly string _metricName;
 
-    public TrainingRun(MlpTrainerOptions options, TrainingData training, TrainingData? validation,
+    /// <param name="options">The run's options.</param>
+    /// <param name="training">The training rows: a <see cref="TrainingData"/> in memory or a <see cref="TrainingRowSource"/>.</param>
+    /// <param name="validation">A validation set, or <see langword="null"/>.</param>
+    /// <param name="initialModel">A warm start's model, or <see langword="null"/>.</param>
+    /// <param name="cancellation">Checked between batches and during passes over a source.</param>
+    /// <param name="completedReason">The stop reason when every epoch runs.</param>
+    public TrainingRun(MlpTrainerOptions options, TrainingInput training, TrainingData? validation,
         MultilayerPerceptron? initialModel, CancellationToken cancellation, StopReason completedReason = StopReason.Completed)
     {
         _options = options;
@@ -29,43 +35,79 @@ internal sealed class TrainingRun
         _loss = options.Loss;
         _optimizer = options.Optimizer;
 
-        if (validation is not null && validation.FeatureCount != training.FeatureCount)
+        int featureCount = training.FeatureCount;
+        if (validation is not null && validation.FeatureCount != featureCount)
             throw new ArgumentException(
-                $"The validation data has {validation.FeatureCount} features but the training data has {training.FeatureCount}; both must come from the same featurisation.",
+                $"The validation data has {validation.FeatureCount} features but the training data has {featureCount}; both must come from the same featurisation.",
                 nameof(validation));
 
-        int classCount = ClassCount(training, validation);
-        _loss.ValidateTargets(training.Labels, classCount, "labels");
+        int rowCount;
+        float maxLabel, firstLabel;
+        bool severalLabels;
+        int[]? embedded = initialModel?.Layout.Embedding?.EmbeddedFeatures;
+        if (training.Source is { } source)
+        {
+            if (_optimizer.IsFullBatch)
+                throw new ArgumentException(
+                    $"The optimiser {_optimizer.Name} evaluates the objective over every row at each step of its line search, which " +
+                    "streamed rows cannot afford; stream with a mini-batch optimiser such as Adam, or train on rows in memory.",
+                    nameof(options.Optimizer));
+            int classBound = _loss.OutputTransform == OutputTransform.Softmax ? initialModel?.OutputCount ?? options.NumberOfClasses ?? int.MaxValue : 2;
+            bool samples = options.NumericEmbedding is not null && embedded is null;
+            (_rows, SourceScan scan) = TrainingRows.PrepareStreamed(options, _loss, source, validation, initialModel, classBound,
+                samples ? options.Seed : null, cancellation);
+            (rowCount, maxLabel, firstLabel, severalLabels) = (scan.RowCount, scan.MaxLabel, scan.FirstLabel, scan.SeveralLabels);
+            if (samples)
+                embedded = EmbeddingLayout.ManyValuedFeatures(scan.Sample, featureCount);
+        }
+        else
+        {
+            TrainingData data = training.Data!;
+            (rowCount, maxLabel, firstLabel) = (data.RowCount, data.Labels.Max(), data.Labels[0]);
+            severalLabels = data.Labels.Any(y => y != firstLabel);
+            if (options.NumericEmbedding is not null)
+                embedded ??= EmbeddingLayout.ManyValuedFeatures(data.Features, featureCount);
+        }
+
+        int classCount = ClassCount(maxLabel, validation);
+        _loss.ValidateClassCount(classCount);
+        if (training.Data is { } inMemory)
+            _loss.ValidateTargets(inMemory.Labels, classCount, "labels");
         if (validation is not null)
             _loss.ValidateTargets(validation.Labels, classCount, "validation labels");
-        RequireSeveralClasses(training.Labels);
+        if (_loss.IsClassification && !severalLabels)
+            throw new ArgumentException(
+                $"Every training label is {firstLabel}: a classifier needs examples of at least two classes.", "labels");
+        // Streamed rows were prepared in their first pass; rows in memory are split once they are known to be sound.
+        _rows ??= TrainingRows.Prepare(options, _loss, training.Data!, validation, initialModel);
 
-        EmbeddingLayout? embedding = Embedding(options, training, initialModel);
+        EmbeddingLayout? embedding = options.NumericEmbedding is { } periodic && embedded is { Length: > 0 }
+            ? new EmbeddingLayout(featureCount, embedded, periodic.Frequencies, periodic.Size)
+            : null;
         try
         {
-            _layout = new NetworkLayout(training.FeatureCount, [.. options.HiddenLayers, _loss.OutputWidth(classCount)],
+            _layout = new NetworkLayout(featureCount, [.. options.HiddenLayers, _loss.OutputWidth(classCount)],
                 Enumerable.Repeat(options.Activation, options.HiddenLayers.Count).ToArray(), embedding, options.Residual, options.Normalization);
         }
         catch (OverflowException)
         {
             throw new ArgumentOutOfRangeException(nameof(options.HiddenLayers), $"[{string.Join(", ", options.HiddenLayers)}]",
-                $"A network of {training.FeatureCount} features and HiddenLayers [{string.Join(", ", options.HiddenLayers)}] has " +
+                $"A network of {featureCount} features and HiddenLayers [{string.Join(", ", options.HiddenLayers)}] has " +
                 "more parameters than one network can hold (2,147,483,647); use narrower layers or fewer features.");
         }
         if (initialModel is not null)
             CheckWarmStart(initialModel);
 
-        _rows = TrainingRows.Prepare(options, _loss, training, validation, initialModel);
         int batchCapacity = Math.Min(options.BatchSize, _rows.Train.Count);
         int threads = options.NumberOfThreads ?? Environment.ProcessorCount;
         var batch = new BatchBuffer(new Propagator(_layout, batchCapacity, withDropout: options.Dropout > 0f, threads));
         // Unset, the L2 penalty follows the row count of the whole training set, held-out rows included, so every
         // member of an ensemble and a refit on all rows get the same penalty.
         _context = new TrainingContext(options,
-            new Objective(_layout, _loss, options.L1Regularization, options.L2RegularizationFor(training.RowCount)),
+            new Objective(_layout, _loss, options.L1Regularization, options.L2RegularizationFor(rowCount)),
             _rows.Train, batch, cancellation,
             options.Diagnostics ? new TrainingDiagnostics(_layout, new TrainingHealth(options, _layout)) : null);
-        _scorer = _rows.Validation is { } held ? new ValidationScorer(_loss, options.EarlyStoppingMetric, batch, _layout.OutputCount, held.Count) : null;
+        _scorer = _rows.Validation is { } held ? new ValidationScorer(_loss, options.EarlyStoppingMetric, batch, _layout.OutputCount, held) : null;
         _metricName = ValidationScorer.MetricFor(_loss, options.EarlyStoppingMetric);
     }
 
@@ -150,20 +192,7 @@ internal sealed class TrainingRun
             new TrainingHistory(history, _metricName, earlyStopping?.BestEpoch, stopReason), state);
     }
 
-    /// <summary>
-    /// The embedding the options ask for: of the numeric features of the training rows
-    /// (<see cref="EmbeddingLayout.ManyValuedFeatures"/>; a warm start keeps the initial model's), or none when there are none.
-    /// </summary>
-    private static EmbeddingLayout? Embedding(MlpTrainerOptions options, TrainingData training, MultilayerPerceptron? initialModel)
-    {
-        if (options.NumericEmbedding is not { } periodic)
-            return null;
-        int[] features = initialModel?.Layout.Embedding?.EmbeddedFeatures
-            ?? EmbeddingLayout.ManyValuedFeatures(training.Features, training.FeatureCount);
-        return features.Length == 0 ? null : new EmbeddingLayout(training.FeatureCount, features, periodic.Frequencies, periodic.Size);
-    }
-
-    private int ClassCount(TrainingData training, TrainingData? validation)
+    private int ClassCount(float maxTrainingLabel, TrainingData? validation)
     {
         if (_loss.OutputTransform != OutputTransform.Softmax)
             return 2;
@@ -171,20 +200,10 @@ internal sealed class TrainingRun
             return _initial.OutputCount;
         if (_options.NumberOfClasses is { } given)
             return given;
-        float max = training.Labels.Max();
+        float max = maxTrainingLabel;
         if (validation is not null)
             max = Math.Max(max, validation.Labels.Max());
         return Math.Max(2, (int)max + 1);
-    }
-
-    private void RequireSeveralClasses(float[] labels)
-    {
-        if (!_loss.IsClassification)
-            return;
-        float first = labels[0];
-        if (labels.All(y => y == first))
-            throw new ArgumentException(
-                $"Every training label is {first}: a classifier needs examples of at least two classes.", "labels");
     }
 
     private void CheckWarmStart(MultilayerPerceptron initial)

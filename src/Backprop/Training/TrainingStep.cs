@@ -31,7 +31,7 @@ internal sealed class TrainingStep
         bool measured = diagnostics is not null && diagnostics.Samples(batchIndex);
         Span<float> parameters = values.AsSpan(0, _gradient.Length);
         double batchLoss = _context.Objective.Batch(batch.Propagator, values, count, batch.Targets(count),
-            batch.Weights(_context.Train, count), (float)(1.0 / batchWeight), _gradient, accumulate: false, options.Dropout, dropoutRandom);
+            batch.Weights(count), (float)(1.0 / batchWeight), _gradient, accumulate: false, options.Dropout, dropoutRandom);
         if (!double.IsFinite(batchLoss))
             throw new TrainingDivergedException(
                 $"Training diverged: the loss became {batchLoss} in epoch {epoch + 1}, batch {batchIndex + 1}. {_context.DivergenceAdvice}");
