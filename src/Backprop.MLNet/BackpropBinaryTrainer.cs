@@ -97,9 +97,9 @@ public sealed class BackpropBinaryTrainer
     }
 
     private protected override void ConfigureForData(MlpTrainerOptions engineOptions, DataViewSchema.Column label,
-        TrainingData training, TrainingData? validation, BackpropBinaryModelParameters? initial)
+        LabelSummary training, LabelSummary? validation, BackpropBinaryModelParameters? initial)
     {
-        int positives = training.Labels.Count(y => y == 1f);
+        long positives = training.Count(1f);
         if (positives == 0 || positives == training.RowCount)
             throw Host.Except(
                 $"Every row of the training data has the label '{label.Name}' = {positives > 0}: a binary classifier needs " +

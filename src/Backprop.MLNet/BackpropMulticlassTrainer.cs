@@ -108,7 +108,7 @@ public sealed class BackpropMulticlassTrainer
     }
 
     private protected override void ConfigureForData(MlpTrainerOptions engineOptions, DataViewSchema.Column label,
-        TrainingData training, TrainingData? validation, BackpropMulticlassModelParameters? initial)
+        LabelSummary training, LabelSummary? validation, BackpropMulticlassModelParameters? initial)
     {
         int classCount = label.Type.GetKeyCountAsInt32(Host);
         if (classCount < 2)
@@ -124,13 +124,13 @@ public sealed class BackpropMulticlassTrainer
                 "Map the label with the MapValueToKey fitted for the model.");
 
         var present = new bool[classCount];
-        foreach (float y in training.Labels)
+        foreach (float y in training.Values)
             present[(int)y] = true;
         if (present.Count(p => p) < 2)
             throw Host.Except(
-                $"Every row of the training data has the label '{label.Name}' = {ClassName(label, (int)training.Labels[0])}: " +
+                $"Every row of the training data has the label '{label.Name}' = {ClassName(label, (int)training.FirstLabel)}: " +
                 "a classifier needs rows of at least two classes. Check the split or filter that produced the training data.");
-        if (validation is not null && validation.Labels.FirstOrDefault(y => !present[(int)y], -1f) is var missing && missing >= 0)
+        if (validation is not null && validation.Values.FirstOrDefault(y => !present[(int)y], -1f) is var missing && missing >= 0)
             throw Host.Except(
                 $"The validation data has rows of class {ClassName(label, (int)missing)} in '{label.Name}', which the training " +
                 "data lacks: the network could never predict it. Split the data so that training sees every class (for " +

@@ -96,11 +96,11 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     /// </summary>
     /// <param name="engineOptions">The options the engine will train with.</param>
     /// <param name="label">The training data's label column.</param>
-    /// <param name="training">The training rows as read.</param>
-    /// <param name="validation">The validation rows as read, or <see langword="null"/>.</param>
+    /// <param name="training">The training labels as read.</param>
+    /// <param name="validation">The validation labels as read, or <see langword="null"/>.</param>
     /// <param name="initial">The model a warm start continues, or <see langword="null"/>.</param>
     private protected virtual void ConfigureForData(MlpTrainerOptions engineOptions, DataViewSchema.Column label,
-        TrainingData training, TrainingData? validation, TModel? initial)
+        LabelSummary training, LabelSummary? validation, TModel? initial)
     {
     }
 
@@ -145,48 +145,81 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         }
 
         using var channel = Host.Start("Training");
-        var training = DataViewReader.Read(context.TrainingSet, LabelGetter, "training data", Host.CheckAlive);
-        TrainingData? validation = null;
-        if (context.ValidationSet is { } validationSet)
-        {
-            CheckValidationSchema(context.TrainingSet.Schema, validationSet.Schema);
-            validation = DataViewReader.Read(validationSet, LabelGetter, "validation data", Host.CheckAlive);
-        }
-        if (initial is not null && initial.FeatureCount != training.FeatureCount)
+        RoleMappedData trainingSet = context.TrainingSet;
+        int featureCount = DataViewReader.FeatureCount(trainingSet);
+        if (initial is not null && initial.FeatureCount != featureCount)
             throw Host.Except(
                 $"Warm start: the model was trained on {initial.FeatureCount} features but the feature column " +
-                $"'{FeatureColumn.Name}' has {training.FeatureCount}. Use the featurization the model was trained with.");
-
-        // A warm start keeps the standardisation the network was trained with.
-        var standardization = initial is not null ? initial.Standardization
-            : FeatureStandardization.Fit(training, TrainerOptions.FeatureScaling);
-        standardization?.Apply(training.Features);
-        if (validation is not null)
-            standardization?.Apply(validation.Features);
-
+                $"'{FeatureColumn.Name}' has {featureCount}. Use the featurization the model was trained with.");
         // ML.NET's convention: an explicit seed wins, else the MLContext's seeded random source decides.
         var engineOptions = CreateEngineOptions(TrainerOptions.Seed ?? Host.Rand.Next());
-        ConfigureForData(engineOptions, context.TrainingSet.Schema.Label!.Value, training, validation, initial);
+
+        // Rows in memory are standardised in place; streamed rows as each cursor reads them. A warm start keeps the
+        // standardisation the network was trained with.
+        TrainingData? inMemory = null;
+        TrainingRowSource? streamed = null;
+        FeatureStandardization? standardization;
+        LabelSummary trainingLabels;
+        if (Streams(trainingSet, featureCount))
+        {
+            var fitter = new FeatureStandardization.Fitter(featureCount, TrainerOptions.FeatureScaling == FeatureScaling.Robust ? 0 : -1, engineOptions.Seed);
+            trainingLabels = DataViewReader.Scan(trainingSet, LabelGetter, "training data", Host.CheckAlive, (row, _, _) => fitter.Add(row));
+            standardization = initial is not null ? initial.Standardization : fitter.Fit(TrainerOptions.FeatureScaling);
+            streamed = new DataViewRowSource(trainingSet, LabelGetter, standardization, Host.CheckAlive);
+        }
+        else
+        {
+            (inMemory, trainingLabels) = DataViewReader.Read(trainingSet, LabelGetter, "training data", Host.CheckAlive);
+            standardization = initial is not null ? initial.Standardization : FeatureStandardization.Fit(inMemory, TrainerOptions.FeatureScaling);
+            standardization?.Apply(inMemory.Features);
+        }
+        TrainingData? validation = null;
+        LabelSummary? validationLabels = null;
+        if (context.ValidationSet is { } validationSet)
+        {
+            CheckValidationSchema(trainingSet.Schema, validationSet.Schema);
+            (validation, validationLabels) = DataViewReader.Read(validationSet, LabelGetter, "validation data", Host.CheckAlive);
+            standardization?.Apply(validation.Features);
+        }
+
+        ConfigureForData(engineOptions, trainingSet.Schema.Label!.Value, trainingLabels, validationLabels, initial);
         using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfIterations + (initial?.Network.History.Epochs.Count ?? 0),
             engineOptions.NumberOfModels);
+        int rowCount = (int)Math.Min(int.MaxValue, trainingLabels.RowCount);
         channel.Info(
-            $"Backprop {TaskName}: {training.RowCount} rows × {training.FeatureCount} features, hidden layers " +
-            $"[{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.Activation}, " +
+            $"Backprop {TaskName}: {trainingLabels.RowCount} rows × {featureCount} features" +
+            (streamed is not null ? $" streamed through a shuffle buffer of {engineOptions.ShuffleBufferRows} rows" : "") +
+            $", hidden layers [{string.Join(", ", engineOptions.HiddenLayers)}] {engineOptions.Activation}, " +
             (engineOptions.NumericEmbedding is { } embedding ? $"{embedding} embedding, " : "") +
             $"{engineOptions.Loss.Name} loss, " +
             $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
-            $"L2 {engineOptions.L2RegularizationFor(training.RowCount):G3}" +
-            (engineOptions.L2Regularization is null ? $" (for {training.RowCount} rows), " : ", ") +
+            $"L2 {engineOptions.L2RegularizationFor(rowCount):G3}" +
+            (engineOptions.L2Regularization is null ? $" (for {rowCount} rows), " : ", ") +
             $"up to {engineOptions.NumberOfIterations} epochs, seed {engineOptions.Seed}" +
             (engineOptions.NumberOfModels > 1 ? $", an ensemble of {engineOptions.NumberOfModels} networks" : "") +
             (validation is not null ? $", early stopping on {validation.RowCount} validation rows." : "."));
 
         // The user's callback (TrainerOptions.EpochCompleted, copied into the engine options) sees every member's
         // epochs; the progress report names the member.
-        MlpEnsemble ensemble = new MlpTrainer(engineOptions).TrainEnsemble(training, validation, initial?.Ensemble,
-            memberEpochCompleted: progress.EpochCompleted);
+        var trainer = new MlpTrainer(engineOptions);
+        MlpEnsemble ensemble = streamed is not null
+            ? trainer.TrainEnsembleStreamed(streamed, validation, initial?.Ensemble, memberEpochCompleted: progress.EpochCompleted)
+            : trainer.TrainEnsemble(inMemory!, validation, initial?.Ensemble, memberEpochCompleted: progress.EpochCompleted);
         progress.Completed(ensemble);
         return CreateModel(ensemble, standardization);
+    }
+
+    /// <summary>
+    /// Whether to stream the training data: as <see cref="BackpropTrainerOptionsBase.Streaming"/> says, or by default when
+    /// its features would take more than <see cref="BackpropTrainerOptionsBase.StreamingThresholdMegabytes"/> in memory
+    /// (a view that cannot say how many rows it has is counted first, as reading it into memory would).
+    /// </summary>
+    private bool Streams(RoleMappedData data, int featureCount)
+    {
+        if (TrainerOptions.Streaming is { } chosen)
+            return chosen;
+        long rows = data.Data.GetRowCount() ?? DataViewReader.CountRows(data.Data, Host.CheckAlive);
+        return rows * featureCount * (double)sizeof(float) > TrainerOptions.StreamingThresholdMegabytes * 1024.0 * 1024.0;
     }
 
     // Option for option, under the same names (a test checks that every engine option is mapped or deliberately not
@@ -225,6 +258,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             Diagnostics = o.Diagnostics,
             WarningRaised = o.WarningRaised,
             NumberOfThreads = o.NumberOfThreads,
+            ShuffleBufferRows = o.ShuffleBufferRows,
             Seed = seed,
         };
         ConfigureTask(engineOptions);
@@ -238,6 +272,9 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         if (!Enum.IsDefined(options.FeatureScaling))
             throw new ArgumentOutOfRangeException(nameof(options.FeatureScaling), options.FeatureScaling,
                 "Unknown FeatureScaling; use None, Standard or Robust.");
+        if (options.StreamingThresholdMegabytes < 0)
+            throw new ArgumentOutOfRangeException(nameof(options.StreamingThresholdMegabytes), options.StreamingThresholdMegabytes,
+                "StreamingThresholdMegabytes must be 0 or more, for example 2048.");
         return options;
     }
 

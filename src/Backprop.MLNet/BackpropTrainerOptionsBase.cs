@@ -163,6 +163,29 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public int? NumberOfThreads;
 
     /// <summary>
+    /// Whether to stream the training data through cursors instead of copying it into memory, for data larger than
+    /// memory: <see langword="true"/> always, <see langword="false"/> never; default <see langword="null"/>: when its
+    /// features take more than <see cref="StreamingThresholdMegabytes"/>. Streamed, each epoch reads the data again
+    /// (a binary file's blocks in a seeded order) and shuffles it within <see cref="ShuffleBufferRows"/> rows; the rows
+    /// held out for early stopping are chosen by a seeded hash of the row id rather than stratified, the robust scaling's
+    /// quartiles come from a sample of 65,536 rows, and L-BFGS is refused. A validation set is still read into memory.
+    /// With a buffer that holds every row and no rows held out, the model is the one trained in memory, bit for bit.
+    /// </summary>
+    public bool? Streaming;
+
+    /// <summary>
+    /// The size of the features (rows × features × 4 bytes), in megabytes, above which <see cref="Streaming"/>'s default
+    /// streams, 0 or more; default <see cref="BackpropDefaults.StreamingThresholdMegabytes"/> (2,048).
+    /// </summary>
+    public long StreamingThresholdMegabytes = BackpropDefaults.StreamingThresholdMegabytes;
+
+    /// <summary>
+    /// When streaming, the rows shuffled at a time, 1 or more; default <see cref="BackpropDefaults.ShuffleBufferRows"/>
+    /// (65,536). The buffer takes rows × features × 4 bytes; the larger, the closer each epoch comes to a full shuffle.
+    /// </summary>
+    public int ShuffleBufferRows = BackpropDefaults.ShuffleBufferRows;
+
+    /// <summary>
     /// Called on the training thread after every epoch with its losses, validation metric, learning rate and time,
     /// for a live display or a custom log; default <see langword="null"/>. The same figures also go to
     /// <c>MLContext.Log</c> and stay in the model's <see cref="IBackpropModelParameters.History"/>. A refit on every row

@@ -6,10 +6,13 @@ namespace Backprop.MLNet.Internal;
 /// <summary>Reads a label as the engine's float: the value itself, 0/1 for a boolean, the class index for a key.</summary>
 internal delegate ValueGetter<float> LabelGetterFactory(DataViewRow row, DataViewSchema.Column label);
 
+/// <summary>Receives one row of a <see cref="DataViewReader.Scan"/>: its dense features, its label and its weight (1 without a weight column).</summary>
+internal delegate void RowVisitor(ReadOnlySpan<float> features, float label, float weight);
+
 /// <summary>
-/// Copies the feature, label and weight columns of an <see cref="IDataView"/> into the engine's dense row-major
-/// arrays, refusing what the engine cannot learn from with a message that names the column, the number of rows and
-/// the fix, rather than skipping rows silently.
+/// Reads the feature, label and weight columns of an <see cref="IDataView"/>, refusing what the engine cannot learn
+/// from with a message that names the column, the number of rows and the fix, rather than skipping rows silently:
+/// into the engine's dense row-major arrays (<see cref="Read"/>), or row by row for streamed training (<see cref="Scan"/>).
 /// </summary>
 /// <remarks>
 /// The arrays are allocated once at their final size: when the view cannot say how many rows it has, a first pass
@@ -24,30 +27,63 @@ internal static class DataViewReader
     /// <param name="labelGetter">How the task reads its label.</param>
     /// <param name="setName">"training data" or "validation data", for messages.</param>
     /// <param name="checkAlive">Throws when the context has been cancelled.</param>
-    public static TrainingData Read(RoleMappedData data, LabelGetterFactory labelGetter, string setName, Action checkAlive)
+    public static (TrainingData Data, LabelSummary Labels) Read(RoleMappedData data, LabelGetterFactory labelGetter, string setName, Action checkAlive)
+    {
+        int featureCount = FeatureCount(data);
+        long expectedRows = data.Data.GetRowCount() ?? CountRows(data.Data, checkAlive);
+        if (expectedRows * featureCount > Array.MaxLength)
+            throw new InvalidOperationException(
+                $"The {setName} has {expectedRows} rows of {featureCount} features, more than one array can hold " +
+                $"({Array.MaxLength} values); train on a sample of the rows or on fewer features, or set Streaming.");
+        var features = new GrowableBuffer((int)Math.Max(1, expectedRows * featureCount));
+        var labels = new GrowableBuffer((int)Math.Max(1, expectedRows));
+        var weights = data.Schema.Weight is null ? null : new GrowableBuffer((int)Math.Max(1, expectedRows));
+        LabelSummary summary = Scan(data, labelGetter, setName, checkAlive, (row, label, weight) =>
+        {
+            row.CopyTo(features.Append(featureCount));
+            labels.Append(1)[0] = label;
+            if (weights is not null)
+                weights.Append(1)[0] = weight;
+        });
+
+        try
+        {
+            return (new TrainingData(features.ToArray(), featureCount, labels.ToArray(), weights?.ToArray()), summary);
+        }
+        catch (ArgumentException e)
+        {
+            // What is left for the engine to refuse (every weight 0) is about the weight column.
+            throw new InvalidOperationException($"The {setName} cannot be used: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The number of features per row of the data's feature column.</summary>
+    public static int FeatureCount(RoleMappedData data) => ((VectorDataViewType)data.Schema.Feature!.Value.Type).Size;
+
+    /// <summary>
+    /// Reads every row once, hands each one that passes the checks to <paramref name="visit"/>, and throws a message that
+    /// names the column, the number of bad rows and the fix once the pass shows missing or infinite values, missing keys
+    /// or bad weights, or no rows at all.
+    /// </summary>
+    /// <returns>The labels' summary, which the classifiers check.</returns>
+    public static LabelSummary Scan(RoleMappedData data, LabelGetterFactory labelGetter, string setName, Action checkAlive,
+        RowVisitor visit)
     {
         var schema = data.Schema;
         var featureColumn = schema.Feature!.Value;
         var labelColumn = schema.Label!.Value;
         var weightColumn = schema.Weight;
-        int featureCount = ((VectorDataViewType)featureColumn.Type).Size;
+        int featureCount = FeatureCount(data);
 
         var columns = new List<DataViewSchema.Column> { featureColumn, labelColumn };
         if (weightColumn is { } w)
             columns.Add(w);
 
-        long expectedRows = data.Data.GetRowCount() ?? CountRows(data.Data, checkAlive);
-        if (expectedRows * featureCount > Array.MaxLength)
-            throw new InvalidOperationException(
-                $"The {setName} has {expectedRows} rows of {featureCount} features, more than one array can hold " +
-                $"({Array.MaxLength} values); train on a sample of the rows or on fewer features.");
-        var features = new GrowableBuffer((int)Math.Max(1, expectedRows * featureCount));
-        var labels = new GrowableBuffer((int)Math.Max(1, expectedRows));
-        var weights = weightColumn is null ? null : new GrowableBuffer((int)Math.Max(1, expectedRows));
+        var summary = new LabelSummary();
         var badFeatures = new BadValueCounter();
         var badLabels = new BadValueCounter();
         var badWeights = new BadValueCounter();
-
+        var values = new float[featureCount];
         using (var cursor = data.Data.GetRowCursor(columns))
         {
             var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
@@ -55,7 +91,7 @@ internal static class DataViewReader
             ValueGetter<float>? getWeight = weightColumn is { } wc ? cursor.GetGetter<float>(wc) : null;
             VBuffer<float> row = default;
             float label = 0f, weight = 1f;
-            int index = 0;
+            long index = 0;
             while (cursor.MoveNext())
             {
                 if (index % RowsBetweenChecks == 0)
@@ -65,29 +101,27 @@ internal static class DataViewReader
                     throw new InvalidOperationException(
                         $"Row {index} of the {setName} has {row.Length} values in the feature column '{featureColumn.Name}' " +
                         $"but its type promises {featureCount}.");
-                Span<float> destination = features.Append(featureCount);
-                row.CopyTo(destination);
-                int badSlot = IndexOfNonFinite(destination);
+                row.CopyTo(values);
+                int badSlot = IndexOfNonFinite(values);
                 if (badSlot >= 0)
                     badFeatures.Add(index, badSlot);
 
                 getLabel(ref label);
-                labels.Append(1)[0] = label;
                 if (!float.IsFinite(label))
                     badLabels.Add(index, 0);
 
-                if (getWeight is not null)
-                {
-                    getWeight(ref weight);
-                    weights!.Append(1)[0] = weight;
-                    if (!float.IsFinite(weight) || weight < 0f)
-                        badWeights.Add(index, 0);
-                }
+                getWeight?.Invoke(ref weight);
+                if (!float.IsFinite(weight) || weight < 0f)
+                    badWeights.Add(index, 0);
+
+                summary.Add(label);
+                visit(values, label, weight);
                 index++;
             }
         }
 
-        if (labels.Count == 0)
+        long rows = summary.RowCount;
+        if (rows == 0)
             throw new InvalidOperationException(
                 $"The {setName} has no rows. Check the file path and any filter before the trainer.");
         if (badFeatures.Rows > 0)
@@ -95,41 +129,32 @@ internal static class DataViewReader
             string slot = SlotDescription(featureColumn, featureCount, badFeatures.FirstSlot);
             throw new InvalidOperationException(
                 $"The feature column '{featureColumn.Name}' of the {setName} has missing (NaN) or infinite values in " +
-                $"{badFeatures.Rows} of {labels.Count} rows (first: row {badFeatures.FirstRow}, {slot}). Replace them with " +
+                $"{badFeatures.Rows} of {rows} rows (first: row {badFeatures.FirstRow}, {slot}). Replace them with " +
                 $"mlContext.Transforms.ReplaceMissingValues(...) on the input columns, or drop those rows with " +
                 $"mlContext.Data.FilterRowsByMissingValues(data, ...), before the trainer.");
         }
         if (badLabels.Rows > 0 && labelColumn.Type is KeyDataViewType)
             throw new InvalidOperationException(
                 $"The label column '{labelColumn.Name}' of the {setName} has missing keys (key 0: a value the key's " +
-                $"dictionary does not hold, or a missing value) in {badLabels.Rows} of {labels.Count} rows (first: row " +
+                $"dictionary does not hold, or a missing value) in {badLabels.Rows} of {rows} rows (first: row " +
                 $"{badLabels.FirstRow}). Build the keys with mlContext.Transforms.Conversion.MapValueToKey(...) fitted on " +
                 $"data that holds every class, or drop those rows with mlContext.Data.FilterRowsByMissingValues(data, " +
                 $"\"{labelColumn.Name}\") before training.");
         if (badLabels.Rows > 0)
             throw new InvalidOperationException(
                 $"The label column '{labelColumn.Name}' of the {setName} has missing (NaN) or infinite values in " +
-                $"{badLabels.Rows} of {labels.Count} rows (first: row {badLabels.FirstRow}). Drop those rows with " +
+                $"{badLabels.Rows} of {rows} rows (first: row {badLabels.FirstRow}). Drop those rows with " +
                 $"mlContext.Data.FilterRowsByMissingValues(data, \"{labelColumn.Name}\") before training.");
         if (badWeights.Rows > 0)
             throw new InvalidOperationException(
                 $"The example weight column '{weightColumn!.Value.Name}' of the {setName} has negative, missing or " +
-                $"infinite values in {badWeights.Rows} of {labels.Count} rows (first: row {badWeights.FirstRow}); " +
+                $"infinite values in {badWeights.Rows} of {rows} rows (first: row {badWeights.FirstRow}); " +
                 "weights must be finite and 0 or more.");
-
-        try
-        {
-            return new TrainingData(features.ToArray(), featureCount, labels.ToArray(), weights?.ToArray());
-        }
-        catch (ArgumentException e)
-        {
-            // What is left for the engine to refuse (every weight 0) is about the weight column.
-            throw new InvalidOperationException($"The {setName} cannot be used: {e.Message}", e);
-        }
+        return summary;
     }
 
     /// <summary>Counts the rows of a view that cannot say, with no column active so nothing is computed but the rows.</summary>
-    private static long CountRows(IDataView view, Action checkAlive)
+    public static long CountRows(IDataView view, Action checkAlive)
     {
         long count = 0;
         using var cursor = view.GetRowCursor([]);
@@ -161,13 +186,13 @@ internal static class DataViewReader
 
     private sealed class BadValueCounter
     {
-        public int Rows { get; private set; }
+        public long Rows { get; private set; }
 
-        public int FirstRow { get; private set; } = -1;
+        public long FirstRow { get; private set; } = -1;
 
         public int FirstSlot { get; private set; } = -1;
 
-        public void Add(int row, int slot)
+        public void Add(long row, int slot)
         {
             if (Rows++ == 0)
             {

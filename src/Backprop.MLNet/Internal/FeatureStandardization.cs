@@ -36,73 +36,124 @@ internal sealed class FeatureStandardization
 
     public FeatureScaling Kind => SmoothClip ? FeatureScaling.Robust : FeatureScaling.Standard;
 
-    /// <summary>Fits the scaling of <paramref name="kind"/>, or returns <see langword="null"/> for <see cref="FeatureScaling.None"/>.</summary>
-    public static FeatureStandardization? Fit(TrainingData data, FeatureScaling kind) => kind switch
+    /// <summary>Fits the scaling of <paramref name="kind"/> on rows in memory, or returns <see langword="null"/> for <see cref="FeatureScaling.None"/>.</summary>
+    public static FeatureStandardization? Fit(TrainingData data, FeatureScaling kind)
     {
-        FeatureScaling.None => null,
-        FeatureScaling.Standard => FitStandard(data),
-        FeatureScaling.Robust => FitRobust(data),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown feature scaling; use None, Standard or Robust."),
-    };
-
-    private static FeatureStandardization FitStandard(TrainingData data)
-    {
-        int width = data.FeatureCount, rows = data.RowCount;
-        var sum = new double[width];
-        var sumOfSquares = new double[width];
-        // The lowest and highest value of each feature so far, and whether it has shown more than those two.
-        var low = new float[width];
-        var high = new float[width];
-        var moreThanTwoValues = new bool[width];
-        float[] x = data.Features;
-        x.AsSpan(0, width).CopyTo(low);
-        x.AsSpan(0, width).CopyTo(high);
-        for (int r = 0; r < rows; r++)
+        var fitter = new Fitter(data.FeatureCount, sampleRows: -1, seed: 0);
+        for (int offset = 0; offset < data.Features.Length; offset += data.FeatureCount)
+            fitter.Add(data.Features.AsSpan(offset, data.FeatureCount));
+        return kind switch
         {
-            int offset = r * width;
-            for (int j = 0; j < width; j++)
+            FeatureScaling.None => null,
+            FeatureScaling.Standard => fitter.Standard(),
+            FeatureScaling.Robust => FitRobust(fitter.Standard(), data.Features, data.FeatureCount),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown feature scaling; use None, Standard or Robust."),
+        };
+    }
+
+    /// <summary>
+    /// Fits a scaling on rows seen one at a time, for streamed training: the standard scaling exactly, the robust one's
+    /// quartiles on a seeded uniform sample of <see cref="SampleRows"/> rows (exact on sets up to that size).
+    /// </summary>
+    public sealed class Fitter
+    {
+        /// <summary>The rows the robust scaling's sample keeps (at most 2²⁴ values).</summary>
+        public const int SampleRows = 65_536;
+
+        private readonly int _width;
+        private readonly double[] _sum, _sumOfSquares;
+        // The lowest and highest value of each feature so far, and whether it has shown more than those two.
+        private readonly float[] _low, _high;
+        private readonly bool[] _moreThanTwoValues;
+        private readonly float[] _sample;
+        private readonly int _sampleCapacity;
+        private readonly Random _sampleRandom;
+        private long _rows;
+
+        /// <param name="width">The features per row.</param>
+        /// <param name="sampleRows">Rows to sample for the robust scaling: -1 for none, 0 for <see cref="SampleRows"/>.</param>
+        /// <param name="seed">The sample's seed.</param>
+        public Fitter(int width, int sampleRows, int seed)
+        {
+            _width = width;
+            _sum = new double[width];
+            _sumOfSquares = new double[width];
+            _low = new float[width];
+            _high = new float[width];
+            _moreThanTwoValues = new bool[width];
+            _sampleCapacity = sampleRows < 0 ? 0 : Math.Min(sampleRows == 0 ? SampleRows : sampleRows, (1 << 24) / width);
+            _sample = new float[_sampleCapacity * width];
+            _sampleRandom = new Random(seed);
+        }
+
+        public void Add(ReadOnlySpan<float> row)
+        {
+            if (_rows == 0)
             {
-                float v = x[offset + j];
-                sum[j] += v;
-                sumOfSquares[j] += (double)v * v;
-                if (v == low[j] || v == high[j])
+                row.CopyTo(_low);
+                row.CopyTo(_high);
+            }
+            for (int j = 0; j < _width; j++)
+            {
+                float v = row[j];
+                _sum[j] += v;
+                _sumOfSquares[j] += (double)v * v;
+                if (v == _low[j] || v == _high[j])
                     continue;
                 // A value that is neither extreme: if there were two values already, this is a third.
-                if (low[j] != high[j])
-                    moreThanTwoValues[j] = true;
-                if (v < low[j])
-                    low[j] = v;
-                else if (v > high[j])
-                    high[j] = v;
+                if (_low[j] != _high[j])
+                    _moreThanTwoValues[j] = true;
+                if (v < _low[j])
+                    _low[j] = v;
+                else if (v > _high[j])
+                    _high[j] = v;
             }
+            // Reservoir sampling (Vitter's algorithm R): every row is kept with the same probability.
+            long slot = _rows < _sampleCapacity ? _rows : _sampleCapacity == 0 ? -1 : _sampleRandom.NextInt64(_rows + 1);
+            if (slot >= 0 && slot < _sampleCapacity)
+                row.CopyTo(_sample.AsSpan((int)slot * _width));
+            _rows++;
         }
-        var means = new float[width];
-        var scales = new float[width];
-        for (int j = 0; j < width; j++)
+
+        /// <summary>The scaling of <paramref name="kind"/> of the rows seen, or <see langword="null"/> for <see cref="FeatureScaling.None"/>.</summary>
+        public FeatureStandardization? Fit(FeatureScaling kind) => kind switch
         {
-            double mean = sum[j] / rows;
-            double variance = Math.Max(0, sumOfSquares[j] / rows - mean * mean);
-            means[j] = (float)mean;
-            scales[j] = variance <= 1e-24 ? 1f
-                : moreThanTwoValues[j] ? (float)Math.Sqrt(variance)
-                : 0.5f * (high[j] - low[j]);
+            FeatureScaling.None => null,
+            FeatureScaling.Standard => Standard(),
+            FeatureScaling.Robust => FitRobust(Standard(), _sample.AsSpan(0, (int)Math.Min(_rows, _sampleCapacity) * _width).ToArray(), _width),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown feature scaling; use None, Standard or Robust."),
+        };
+
+        /// <summary>Mean and deviation, or half the gap of a two-valued feature.</summary>
+        public FeatureStandardization Standard()
+        {
+            var means = new float[_width];
+            var scales = new float[_width];
+            for (int j = 0; j < _width; j++)
+            {
+                double mean = _sum[j] / _rows;
+                double variance = Math.Max(0, _sumOfSquares[j] / _rows - mean * mean);
+                means[j] = (float)mean;
+                scales[j] = variance <= 1e-24 ? 1f
+                    : _moreThanTwoValues[j] ? (float)Math.Sqrt(variance)
+                    : 0.5f * (_high[j] - _low[j]);
+            }
+            return new FeatureStandardization(means, scales, smoothClip: false);
         }
-        return new FeatureStandardization(means, scales, smoothClip: false);
     }
 
     // Median and inter-quartile range (RealMLP's robust scaling, Holzmüller et al. 2024), with the two-valued rule of
     // the standard scaling kept: a one-hot indicator's quartiles coincide, and its median is one of its two values.
-    private static FeatureStandardization FitRobust(TrainingData data)
+    private static FeatureStandardization FitRobust(FeatureStandardization standard, float[] features, int width)
     {
-        FeatureStandardization standard = FitStandard(data);
-        int width = data.FeatureCount, rows = data.RowCount;
+        int rows = features.Length / width;
         var column = new float[rows];
         var centres = new float[width];
         var scales = new float[width];
         for (int j = 0; j < width; j++)
         {
             for (int r = 0; r < rows; r++)
-                column[r] = data.Features[r * width + j];
+                column[r] = features[r * width + j];
             Array.Sort(column);
             float low = column[0], high = column[^1];
             bool twoValued = Array.FindIndex(column, v => v != low && v != high) < 0;
