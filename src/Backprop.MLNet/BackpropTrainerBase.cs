@@ -259,6 +259,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             WarningRaised = o.WarningRaised,
             NumberOfThreads = o.NumberOfThreads,
             ShuffleBufferRows = o.ShuffleBufferRows,
+            ShuffleSource = o.ShuffleSource,
             Seed = seed,
         };
         ConfigureTask(engineOptions);

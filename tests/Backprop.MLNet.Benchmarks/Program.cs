@@ -2,9 +2,9 @@ using System.CommandLine;
 using Backprop.MLNet.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `suite`, `throughput`, `gemm`, `time-to-quality`, `training-memory`, `generate-w1` and `generate-w2` are commands of their own; anything
+// `suite`, `throughput`, `gemm`, `time-to-quality`, `training-memory`, `streaming`, `generate-w1` and `generate-w2` are commands of their own; anything
 // else goes to BenchmarkDotNet's switcher (for example `--filter *Gemm*`).
-string[] commands = ["suite", "throughput", "gemm", "generate-w1", "generate-w2", "time-to-quality", "training-memory"];
+string[] commands = ["suite", "throughput", "gemm", "generate-w1", "generate-w2", "time-to-quality", "training-memory", "streaming"];
 if (args.Length == 0 || !commands.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
@@ -94,6 +94,25 @@ var trainingMemory = new Command("training-memory", "Peak memory of a one-epoch 
 trainingMemory.SetAction(result => TrainingMemoryCommand.Run(
     new TrainingMemoryCommand.Settings(result.GetValue(memoryRows), result.GetValue(memoryFeatures)), Console.Out));
 
+var streamFile = new Option<string>("--file") { Description = "The binary ML.NET file to train on; written first when it does not exist", Required = true };
+var streamRows = new Option<int>("--rows") { Description = "Rows to generate", DefaultValueFactory = _ => 20_000_000 };
+var streamFeatures = new Option<int>("--features") { Description = "Float features per row", DefaultValueFactory = _ => 32 };
+var streamRounds = new Option<int>("--rounds") { Description = "Rounds of both modes; medians are reported", DefaultValueFactory = _ => 3 };
+var streamHidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated", DefaultValueFactory = _ => "128,64" };
+var streamBatch = new Option<int>("--batch") { Description = "Rows per mini-batch", DefaultValueFactory = _ => 256 };
+var streamBuffer = new Option<int>("--buffer") { Description = "Rows of the streamed shuffle buffer", DefaultValueFactory = _ => Backprop.BackpropDefaults.ShuffleBufferRows };
+var streamThreads = new Option<int?>("--threads") { Description = "The most threads; default all" };
+var streamShuffleSource = new Option<bool>("--shuffle-source") { Description = "Streamed fits also read the file in a seeded order (ShuffleSource)" };
+var streamMode = new Option<string?>("--mode") { Description = "stream or memory: one fit in this process (the command runs these itself)" };
+var streaming = new Command("streaming", "Streamed against in-memory training on a binary file of generated rows: epoch samples/s, fit time, peak working set")
+{
+    streamFile, streamRows, streamFeatures, streamRounds, streamHidden, streamBatch, streamBuffer, streamThreads, streamShuffleSource, streamMode,
+};
+streaming.SetAction(result => StreamingCommand.Run(new StreamingCommand.Settings(result.GetValue(streamFile)!, result.GetValue(streamRows),
+    result.GetValue(streamFeatures), result.GetValue(streamRounds),
+    result.GetValue(streamHidden)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray(), result.GetValue(streamBatch),
+    result.GetValue(streamBuffer), result.GetValue(streamThreads), result.GetValue(streamShuffleSource), result.GetValue(streamMode)), Console.Out));
+
 var shapes = new Option<string>("--shapes") { Description = "MxKxN shapes, comma-separated", DefaultValueFactory = _ => "256x784x256,1024x1024x1024" };
 var variants = new Option<string>("--transposes") { Description = "NN, TN and NT (comma-separated)", DefaultValueFactory = _ => "NN,TN,NT" };
 var gemmThreads = new Option<string>("--threads") { Description = "Thread counts, comma-separated", DefaultValueFactory = _ => "1,2" };
@@ -111,6 +130,6 @@ gemm.SetAction(result => GemmCommand.Run(new GemmCommand.Settings(
 
 var root = new RootCommand("Backprop benchmarks: BenchmarkDotNet suites (any other arguments) and these commands")
 {
-    suite, throughput, gemm, timeToQuality, trainingMemory, generate, generateW2,
+    suite, throughput, gemm, timeToQuality, trainingMemory, streaming, generate, generateW2,
 };
 return root.Parse(args).Invoke();

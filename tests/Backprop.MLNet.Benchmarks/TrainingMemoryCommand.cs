@@ -21,9 +21,9 @@ internal static class TrainingMemoryCommand
         if (settings.Rows < 1 || settings.Features < 1)
             throw new ArgumentException("--rows and --features must be at least 1.");
         var ml = new MLContext(seed: 1);
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, settings.Features);
-        IDataView data = ml.Data.LoadFromEnumerable(Generate(settings.Rows, settings.Features), schema);
+        var schema = SchemaDefinition.Create(typeof(GeneratedRows.Row));
+        schema[nameof(GeneratedRows.Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, settings.Features);
+        IDataView data = ml.Data.LoadFromEnumerable(GeneratedRows.Generate(settings.Rows, settings.Features), schema);
         var trainer = ml.Regression.Trainers.Backprop(new BackpropRegressionTrainer.Options
         {
             HiddenLayers = [16], NumberOfIterations = 1, BatchSize = 256, Seed = 1,
@@ -43,30 +43,5 @@ internal static class TrainingMemoryCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT rows={settings.Rows} features={settings.Features} data_mb={dataMb:F0} peak_above_start_mb={peakAboveMb:F0} ratio={peakAboveMb / dataMb:F2}"));
         return 0;
-    }
-
-    /// <summary>Deterministic rows: features from a linear congruential stream, the label a fixed mix of them.</summary>
-    private static IEnumerable<Row> Generate(int rows, int features)
-    {
-        ulong state = 1;
-        for (int r = 0; r < rows; r++)
-        {
-            var x = new float[features];
-            float y = 0;
-            for (int f = 0; f < features; f++)
-            {
-                state = state * 6364136223846793005UL + 1442695040888963407UL;
-                x[f] = (state >> 40) * (1f / (1 << 24)) * 2f - 1f;
-                y += x[f] * ((f % 5) - 2);
-            }
-            yield return new Row { Features = x, Label = y };
-        }
-    }
-
-    private sealed class Row
-    {
-        public float[] Features { get; set; } = [];
-
-        public float Label { get; set; }
     }
 }

@@ -47,6 +47,7 @@ public class OptionsVocabularyTests
         [nameof(MlpTrainerOptions.NumberOfModels)] = 3,
         [nameof(MlpTrainerOptions.NumberOfThreads)] = (int?)1,
         [nameof(MlpTrainerOptions.ShuffleBufferRows)] = 1000,
+        [nameof(MlpTrainerOptions.ShuffleSource)] = true,
         [nameof(MlpTrainerOptions.EpochCompleted)] = new Action<EpochRecord>(_ => { }),
         [nameof(MlpTrainerOptions.Diagnostics)] = false,
         [nameof(MlpTrainerOptions.Residual)] = true,

@@ -78,7 +78,7 @@ public class StreamingTests
     {
         var data = SyntheticData.Regression(700, 6, seed: 4);
         var source = TrainingRowSource.FromData(data, blockRows: 16);
-        MlpTrainerOptions Small(int threads) => Options(o => (o.HiddenLayers, o.ShuffleBufferRows, o.NumberOfThreads) = ([96, 64], 50, threads));
+        MlpTrainerOptions Small(int threads) => Options(o => (o.HiddenLayers, o.ShuffleBufferRows, o.ShuffleSource, o.NumberOfThreads) = ([96, 64], 50, true, threads));
 
         var first = new MlpTrainer(Small(1)).TrainStreamed(source);
         var again = new MlpTrainer(Small(1)).TrainStreamed(source);
@@ -90,6 +90,20 @@ public class StreamingTests
         // A smaller buffer reads the rows in another order, so it trains another network.
         var whole = new MlpTrainer(Small(1)).Train(data);
         Assert.NotEqual(whole.Parameters.ToArray(), first.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Held_out_rows_kept_in_memory_or_read_again_score_alike()
+    {
+        var source = TrainingRowSource.FromData(SyntheticData.Regression(500, 4, seed: 8), blockRows: 16);
+        MlpTrainerOptions Limit(long bytes) => Options(o => (o.ShuffleBufferRows, o.HeldOutMemoryBytes) = (64, bytes));
+
+        var kept = new MlpTrainer(Limit(SourceScan.HeldOutBytes)).TrainStreamed(source);
+        var readAgain = new MlpTrainer(Limit(0)).TrainStreamed(source);
+
+        Assert.Equal(kept.Parameters.ToArray(), readAgain.Parameters.ToArray());
+        Assert.Equal(kept.History.Epochs.Select(e => e.ValidationLoss), readAgain.History.Epochs.Select(e => e.ValidationLoss));
+        Assert.All(kept.History.Epochs, e => Assert.NotNull(e.ValidationLoss));
     }
 
     [Fact]

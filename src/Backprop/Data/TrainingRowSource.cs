@@ -3,9 +3,9 @@ namespace Backprop;
 /// <summary>
 /// A training set read row by row rather than held in memory: the trainer's streaming mode
 /// (<see cref="MlpTrainer.TrainStreamed"/>) opens a
-/// cursor for a first pass that checks the rows and gathers what training needs up front, then one cursor per epoch,
-/// and one more per epoch to score the held-out rows. Memory stays bounded by
-/// <see cref="MlpTrainerOptions.ShuffleBufferRows"/> rows, whatever the number of rows.
+/// cursor for a first pass that checks the rows and gathers what training needs up front, then one cursor per epoch
+/// (and one more to score the held-out rows when they outgrow the 512 MB they are kept in). Memory stays bounded by
+/// <see cref="MlpTrainerOptions.ShuffleBufferRows"/> rows and the held-out rows kept, whatever the number of rows.
 /// </summary>
 /// <remarks>
 /// Implement it over a file, a database query or an ML.NET <c>IDataView</c>. Every cursor must return the same rows with

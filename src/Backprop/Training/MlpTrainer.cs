@@ -50,9 +50,10 @@ public sealed class MlpTrainer
 
     /// <summary>
     /// Trains a network on rows streamed from <paramref name="training"/>, for data larger than memory: a first pass checks
-    /// the rows and gathers the label scaling and the counts; each epoch then reads the rows again, shuffled within a
-    /// buffer of <see cref="MlpTrainerOptions.ShuffleBufferRows"/> rows, and the held-out rows (a seeded hash of the row id
-    /// picks <see cref="MlpTrainerOptions.ValidationFraction"/> of them) are scored in one more pass. Every option works
+    /// the rows, gathers the label scaling and the counts and keeps the held-out rows (a seeded hash of the row id picks
+    /// <see cref="MlpTrainerOptions.ValidationFraction"/> of them; up to 512 MB of them, else they are read again to be
+    /// scored each epoch); each epoch then reads the rows again on a thread of its own, shuffled within a buffer of
+    /// <see cref="MlpTrainerOptions.ShuffleBufferRows"/> rows (see <see cref="MlpTrainerOptions.ShuffleSource"/>). Every option works
     /// as with rows in memory except the full-batch L-BFGS; when the buffer holds every row and the source returns a
     /// <see cref="TrainingData"/>'s rows in order, with no rows held out, the result is that of
     /// <see cref="Train"/>, bit for bit.

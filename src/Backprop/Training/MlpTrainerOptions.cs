@@ -71,13 +71,21 @@ public sealed class MlpTrainerOptions
     public bool Shuffle { get; set; } = BackpropDefaults.Shuffle;
 
     /// <summary>
-    /// Streamed training (a <see cref="TrainingRowSource"/>) shuffles rows within a buffer of this many rows, 1 or more,
-    /// reading the source's blocks in a seeded order when the buffer cannot hold every row; default
-    /// <see cref="BackpropDefaults.ShuffleBufferRows"/> (65,536). The buffer takes rows × features × 4 bytes; the larger it
-    /// is, the closer each epoch's order comes to a full shuffle, which it is once the buffer holds every row. Rows in memory
-    /// are always shuffled whole.
+    /// Streamed training (a <see cref="TrainingRowSource"/>) shuffles rows within a buffer of this many rows, 1 or more;
+    /// default <see cref="BackpropDefaults.ShuffleBufferRows"/> (65,536). The buffer takes rows × features × 4 bytes; the
+    /// larger it is, the closer each epoch's order comes to a full shuffle, which it is once the buffer holds every row.
+    /// Rows in memory are always shuffled whole.
     /// </summary>
     public int ShuffleBufferRows { get; set; } = BackpropDefaults.ShuffleBufferRows;
+
+    /// <summary>
+    /// Streamed training also asks the source for its rows in a seeded order each epoch (its blocks, for a file that can
+    /// read them so), when the buffer cannot hold every row; default <see langword="false"/>: the source's own order,
+    /// shuffled within the buffer, as a shuffle buffer over a file usually works. Turn it on for data stored in an order
+    /// (by time, by class) that a buffer's window would keep; an ML.NET binary file read so takes about twice the
+    /// processor time to read.
+    /// </summary>
+    public bool ShuffleSource { get; set; }
 
     /// <summary>λ₁ of the L1 penalty λ₁·Σ|w| on weights (not biases), 0 or more; default 0.</summary>
     public float L1Regularization { get; set; } = BackpropDefaults.L1Regularization;
@@ -190,6 +198,12 @@ public sealed class MlpTrainerOptions
     /// seed, and this member early-stops on fold <c>Index</c>. Null for a single network.
     /// </summary>
     internal BaggingFold? Fold { get; set; }
+
+    /// <summary>
+    /// The most memory a streamed run keeps its held-out rows' features in (else it reads the source again to score them
+    /// each epoch): <see cref="SourceScan.HeldOutBytes"/>; tests lower it to compare the two.
+    /// </summary>
+    internal long HeldOutMemoryBytes { get; set; } = SourceScan.HeldOutBytes;
 
     /// <summary>Whether a run holds out some of its training rows for early stopping (no validation set given).</summary>
     internal bool HoldsOutRows(TrainingData? validation)

@@ -4,9 +4,14 @@ namespace Backprop;
 /// The first pass over a <see cref="TrainingRowSource"/>: checks every row as <see cref="TrainingData"/> checks arrays
 /// (finite features and weights, weights not negative, targets the loss accepts), counts and weighs both sides of the
 /// hold-out, and gathers the label moments and the seeded sample of rows that training needs before its first epoch.
+/// The held-out rows are kept too while they take at most a limit (<see cref="HeldOutBytes"/>): scoring them then needs no pass
+/// over the source, which would read every row to find a fifth of them.
 /// </summary>
 internal sealed class SourceScan
 {
+    /// <summary>The most memory the held-out rows' features are kept in by default: 512 MB, 4 million rows of 32 features.</summary>
+    public const long HeldOutBytes = 512L << 20;
+
     /// <summary>The most feature values the sample keeps (64 MB).</summary>
     private const int SampleValues = 1 << 24;
 
@@ -35,15 +40,19 @@ internal sealed class SourceScan
     /// <summary>A seeded uniform sample of rows (reservoir sampling), row-major; empty unless asked for.</summary>
     public float[] Sample { get; private set; } = [];
 
+    /// <summary>The held-out rows in source order, when they fit in the limit; else <see langword="null"/>.</summary>
+    public TrainingRowSource? HeldOut { get; private set; }
+
     /// <param name="source">The rows.</param>
     /// <param name="rule">Which rows are held out.</param>
     /// <param name="loss">Checks each label.</param>
     /// <param name="classBound">The class count labels must stay below, when known before the pass.</param>
     /// <param name="moments">Which rows' label moments to gather: none, the training side, or every row.</param>
     /// <param name="sampleSeed">The seed of a sample of rows, or <see langword="null"/> for none.</param>
+    /// <param name="heldOutLimit">The most bytes of features the held-out rows are kept in.</param>
     /// <param name="cancellation">Checked every 4,096 rows.</param>
     public static SourceScan Run(TrainingRowSource source, HoldOutRule rule, LossFunction loss, int classBound, MomentRows moments,
-        int? sampleSeed, CancellationToken cancellation)
+        int? sampleSeed, long heldOutLimit, CancellationToken cancellation)
     {
         var scan = new SourceScan { Moments = moments == MomentRows.None ? null : new LabelMoments() };
         int width = source.FeatureCount;
@@ -51,6 +60,7 @@ internal sealed class SourceScan
         float[] sample = new float[sampleCapacity * width];
         SeededRandom? sampleRandom = sampleSeed is { } seed ? SeededRandom.ForStream(seed, RandomStream.Sample) : null;
         float[] row = new float[width];
+        var heldOut = rule.HoldsOutAny ? new KeptRowSource(width, source.HasWeights) : null;
         long position = 0;
         using (TrainingRowCursor cursor = source.GetCursor(shuffleSeed: null))
         {
@@ -62,7 +72,10 @@ internal sealed class SourceScan
                     throw new ArgumentException(
                         $"The row source returned more than {int.MaxValue} rows, more than one run counts; train on a sample of the rows.", nameof(source));
                 Check(row, label, weight, position, loss, classBound, source.HasWeights);
-                scan.Observe(label, weight, rule.IsHeldOut(rowId), moments, first: position == 0);
+                bool isHeldOut = rule.IsHeldOut(rowId);
+                scan.Observe(label, weight, isHeldOut, moments, first: position == 0);
+                if (isHeldOut && heldOut is not null && !heldOut.Add(row, label, weight, rowId, heldOutLimit))
+                    heldOut = null;
                 if (sampleRandom is not null)
                     Keep(sample, sampleCapacity, row, position, sampleRandom);
                 position++;
@@ -71,6 +84,7 @@ internal sealed class SourceScan
         scan.RowCount = (int)position;
         scan.Sample = position < sampleCapacity ? sample[..(int)(position * width)] : sample;
         scan.RequireUsable(rule);
+        scan.HeldOut = heldOut;
         return scan;
     }
 

@@ -1,8 +1,9 @@
 namespace Backprop;
 
 /// <summary>
-/// Epochs of a <see cref="MiniBatchOptimizer"/> over streamed rows: each epoch reads the source through a cursor (its
-/// blocks in a seeded order when the buffer cannot hold every row), fills a buffer of
+/// Epochs of a <see cref="MiniBatchOptimizer"/> over streamed rows: each epoch reads the source through a cursor (in a
+/// seeded order with <see cref="MlpTrainerOptions.ShuffleSource"/>, when the buffer cannot hold every row) on a thread of its own (<see cref="RowPrefetcher"/>),
+/// fills a buffer of
 /// <see cref="MlpTrainerOptions.ShuffleBufferRows"/> rows, shuffles it with the epoch's stream and cuts it into
 /// batches, so memory stays at the buffer's size.
 /// </summary>
@@ -41,7 +42,7 @@ internal sealed class StreamedEpochs : EpochStrategy
     public override (double TrainingLoss, bool Progressed) Run(float[] parameters, int epoch, float rate, OptimizerProgress state)
     {
         var (options, batch) = (_context.Options, _context.Batch);
-        int? blockSeed = options.Shuffle && !HoldsEveryRow
+        int? blockSeed = options.Shuffle && options.ShuffleSource && !HoldsEveryRow
             ? (int)SeededRandom.ForStream(options.Seed, RandomStream.SourceBlocks, epoch).NextUInt64()
             : null;
         SeededRandom? shuffle = options.Shuffle ? SeededRandom.ForStream(options.Seed, RandomStream.Shuffle, epoch) : null;
@@ -50,8 +51,8 @@ internal sealed class StreamedEpochs : EpochStrategy
 
         double lossSum = 0, weightSum = 0, batchWeight = 0;
         int inBatch = 0, batchIndex = 0, read = 0;
-        using TrainingRowCursor cursor = _train.Source.GetCursor(blockSeed);
-        for (int filled; (filled = Fill(cursor)) > 0; read += filled)
+        using var rows = new RowPrefetcher(_train, blockSeed);
+        for (int filled; (filled = Fill(rows)) > 0; read += filled)
         {
             Span<int> order = _order.AsSpan(0, filled);
             for (int i = 0; i < filled; i++)
@@ -85,10 +86,10 @@ internal sealed class StreamedEpochs : EpochStrategy
     }
 
     /// <summary>Reads up to a buffer of training rows; returns how many.</summary>
-    private int Fill(TrainingRowCursor cursor)
+    private int Fill(RowPrefetcher rows)
     {
         int count = 0;
-        while (count < _order.Length && _train.Read(cursor, _features.AsSpan(count * _width, _width), out _targets[count], out _weights[count]))
+        while (count < _order.Length && rows.Next(_features.AsSpan(count * _width, _width), out _targets[count], out _weights[count]))
             count++;
         return count;
     }

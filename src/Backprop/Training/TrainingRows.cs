@@ -71,12 +71,12 @@ internal sealed class TrainingRows
             : new HoldOutRule(options.Seed, 0, options.ValidationFraction);
         bool scales = initial is null && options.StandardizeLabel && loss.OutputTransform == OutputTransform.Identity;
         MomentRows moments = !scales ? MomentRows.None : options.Fold is null ? MomentRows.Training : MomentRows.All;
-        SourceScan scan = SourceScan.Run(source, rule, loss, classBound, moments, sampleSeed, cancellation);
+        SourceScan scan = SourceScan.Run(source, rule, loss, classBound, moments, sampleSeed, options.HeldOutMemoryBytes, cancellation);
 
         LabelScaling? scaling = initial is not null ? initial.LabelScaling : scan.Moments?.Scaling();
         var train = new StreamedRows(source, rule, heldOut: false, scaling, scan.TrainCount, scan.TrainWeight);
         RowCollection? validationRows = validation is not null ? new RowSet(validation, scaling, AllRows(validation.RowCount))
-            : rule.HoldsOutAny ? new StreamedRows(source, rule, heldOut: true, scaling, scan.HeldOutCount, scan.HeldOutWeight)
+            : rule.HoldsOutAny ? new StreamedRows(scan.HeldOut ?? source, rule, heldOut: true, scaling, scan.HeldOutCount, scan.HeldOutWeight)
             : null;
         return (new TrainingRows(train, validationRows, scaling), scan);
     }

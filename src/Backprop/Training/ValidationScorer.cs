@@ -50,14 +50,14 @@ internal sealed class ValidationScorer
 
         var streamed = (StreamedRows)rows;
         int read = 0;
-        using (TrainingRowCursor cursor = streamed.Source.GetCursor(shuffleSeed: null))
+        using (var prefetcher = new RowPrefetcher(streamed, shuffleSeed: null))
         {
             int count;
             do
             {
                 for (count = 0; count < _batch.Capacity && read + count < _targets.Length; count++)
                 {
-                    if (!streamed.Read(cursor, _batch.FeatureSlot(count), out float target, out float weight))
+                    if (!prefetcher.Next(_batch.FeatureSlot(count), out float target, out float weight))
                         break;
                     _batch.SetTarget(count, target, weight, streamed.HasWeights);
                     _targets[read + count] = target;
