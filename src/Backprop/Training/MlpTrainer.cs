@@ -40,12 +40,7 @@ public sealed class MlpTrainer
         MultilayerPerceptron? initialModel = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
-        Options.Validate();
-        if (Options.NumberOfModels != 1)
-            throw new ArgumentException(
-                $"NumberOfModels is {Options.NumberOfModels}: train an ensemble with TrainEnsemble, or set NumberOfModels to 1.",
-                nameof(MlpTrainerOptions.NumberOfModels));
-        return TrainOne(Options, training, validation, initialModel, cancellationToken);
+        return TrainSingle(training, validation, initialModel, cancellationToken);
     }
 
     /// <summary>
@@ -69,12 +64,7 @@ public sealed class MlpTrainer
         MultilayerPerceptron? initialModel = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
-        Options.Validate();
-        if (Options.NumberOfModels != 1)
-            throw new ArgumentException(
-                $"NumberOfModels is {Options.NumberOfModels}: train an ensemble with TrainEnsemble, or set NumberOfModels to 1.",
-                nameof(MlpTrainerOptions.NumberOfModels));
-        return TrainOne(Options, training, validation, initialModel, cancellationToken);
+        return TrainSingle(training, validation, initialModel, cancellationToken);
     }
 
     /// <summary>
@@ -118,6 +108,17 @@ public sealed class MlpTrainer
     {
         ArgumentNullException.ThrowIfNull(training);
         return TrainEnsembleOf(training, validation, initialModel, cancellationToken, memberEpochCompleted);
+    }
+
+    private MultilayerPerceptron TrainSingle(TrainingInput training, TrainingData? validation, MultilayerPerceptron? initialModel,
+        CancellationToken cancellationToken)
+    {
+        Options.Validate();
+        if (Options.NumberOfModels != 1)
+            throw new ArgumentException(
+                $"NumberOfModels is {Options.NumberOfModels}: train an ensemble with TrainEnsemble, or set NumberOfModels to 1.",
+                nameof(MlpTrainerOptions.NumberOfModels));
+        return TrainOne(Options, training, validation, initialModel, cancellationToken);
     }
 
     private MlpEnsemble TrainEnsembleOf(TrainingInput training, TrainingData? validation, MlpEnsemble? initialModel,
