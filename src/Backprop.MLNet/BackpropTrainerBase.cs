@@ -160,7 +160,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         TrainingRowSource? streamed = null;
         FeatureStandardization? standardization;
         LabelSummary trainingLabels;
-        if (Streams(trainingSet, featureCount))
+        if (Streams(trainingSet, featureCount, out long? rowCount))
         {
             var fitter = new FeatureStandardization.Fitter(featureCount, TrainerOptions.FeatureScaling == FeatureScaling.Robust ? 0 : -1, engineOptions.Seed);
             trainingLabels = DataViewReader.Scan(trainingSet, LabelGetter, "training data", Host.CheckAlive, (row, _, _) => fitter.Add(row));
@@ -169,7 +169,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         }
         else
         {
-            (inMemory, trainingLabels) = DataViewReader.Read(trainingSet, LabelGetter, "training data", Host.CheckAlive);
+            (inMemory, trainingLabels) = DataViewReader.Read(trainingSet, LabelGetter, "training data", Host.CheckAlive, rowCount);
             standardization = initial is not null ? initial.Standardization : FeatureStandardization.Fit(inMemory, TrainerOptions.FeatureScaling);
             standardization?.Apply(inMemory.Features);
         }
@@ -185,7 +185,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         ConfigureForData(engineOptions, trainingSet.Schema.Label!.Value, trainingLabels, validationLabels, initial);
         using var progress = new TrainingProgress(Host, channel, engineOptions.NumberOfIterations + (initial?.Network.History.Epochs.Count ?? 0),
             engineOptions.NumberOfModels);
-        int rowCount = (int)Math.Min(int.MaxValue, trainingLabels.RowCount);
+        int rows = (int)Math.Min(int.MaxValue, trainingLabels.RowCount);
         channel.Info(
             $"Backprop {TaskName}: {trainingLabels.RowCount} rows × {featureCount} features" +
             (streamed is not null ? $" streamed through a shuffle buffer of {engineOptions.ShuffleBufferRows} rows" : "") +
@@ -193,8 +193,8 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             (engineOptions.NumericEmbedding is { } embedding ? $"{embedding} embedding, " : "") +
             $"{engineOptions.Loss.Name} loss, " +
             $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
-            $"L2 {engineOptions.L2RegularizationFor(rowCount):G3}" +
-            (engineOptions.L2Regularization is null ? $" (for {rowCount} rows), " : ", ") +
+            $"L2 {engineOptions.L2RegularizationFor(rows):G3}" +
+            (engineOptions.L2Regularization is null ? $" (for {rows} rows), " : ", ") +
             $"up to {engineOptions.NumberOfIterations} epochs, seed {engineOptions.Seed}" +
             (engineOptions.NumberOfModels > 1 ? $", an ensemble of {engineOptions.NumberOfModels} networks" : "") +
             (validation is not null ? $", early stopping on {validation.RowCount} validation rows." : "."));
@@ -214,12 +214,16 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     /// its features would take more than <see cref="BackpropTrainerOptionsBase.StreamingThresholdMegabytes"/> in memory
     /// (a view that cannot say how many rows it has is counted first, as reading it into memory would).
     /// </summary>
-    private bool Streams(RoleMappedData data, int featureCount)
+    /// <param name="data">The training data.</param>
+    /// <param name="featureCount">Its features per row.</param>
+    /// <param name="rowCount">Its row count when it was needed to decide, else <see langword="null"/>.</param>
+    private bool Streams(RoleMappedData data, int featureCount, out long? rowCount)
     {
+        rowCount = null;
         if (TrainerOptions.Streaming is { } chosen)
             return chosen;
-        long rows = data.Data.GetRowCount() ?? DataViewReader.CountRows(data.Data, Host.CheckAlive);
-        return rows * featureCount * (double)sizeof(float) > TrainerOptions.StreamingThresholdMegabytes * 1024.0 * 1024.0;
+        rowCount = data.Data.GetRowCount() ?? DataViewReader.CountRows(data.Data, Host.CheckAlive);
+        return rowCount * featureCount * (double)sizeof(float) > TrainerOptions.StreamingThresholdMegabytes * 1024.0 * 1024.0;
     }
 
     // Option for option, under the same names (a test checks that every engine option is mapped or deliberately not

@@ -27,10 +27,12 @@ internal static class DataViewReader
     /// <param name="labelGetter">How the task reads its label.</param>
     /// <param name="setName">"training data" or "validation data", for messages.</param>
     /// <param name="checkAlive">Throws when the context has been cancelled.</param>
-    public static (TrainingData Data, LabelSummary Labels) Read(RoleMappedData data, LabelGetterFactory labelGetter, string setName, Action checkAlive)
+    /// <param name="rowCount">The view's row count when already counted; default <see langword="null"/>: asked for, or counted.</param>
+    public static (TrainingData Data, LabelSummary Labels) Read(RoleMappedData data, LabelGetterFactory labelGetter, string setName, Action checkAlive,
+        long? rowCount = null)
     {
         int featureCount = FeatureCount(data);
-        long expectedRows = data.Data.GetRowCount() ?? CountRows(data.Data, checkAlive);
+        long expectedRows = rowCount ?? data.Data.GetRowCount() ?? CountRows(data.Data, checkAlive);
         if (expectedRows * featureCount > Array.MaxLength)
             throw new InvalidOperationException(
                 $"The {setName} has {expectedRows} rows of {featureCount} features, more than one array can hold " +

@@ -30,7 +30,11 @@ internal sealed class StreamedEpochs : EpochStrategy
         _step = new TrainingStep(context, optimizer);
         _width = context.Layout.InputCount;
         int capacity = Math.Min(context.Options.ShuffleBufferRows, train.Count);
-        _features = new float[(long)capacity * _width];
+        if ((long)capacity * _width > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(MlpTrainerOptions.ShuffleBufferRows), context.Options.ShuffleBufferRows,
+                $"A buffer of {capacity} rows of {_width} features holds more values than one array can ({Array.MaxLength}); " +
+                $"use at most {Array.MaxLength / _width} rows.");
+        _features = new float[capacity * _width];
         _targets = new float[capacity];
         _weights = new float[capacity];
         _order = new int[capacity];
