@@ -96,6 +96,8 @@ public sealed class BackpropBinaryTrainer
         engineOptions.Loss = LossFunction.BinaryCrossEntropy(TrainerOptions.PositiveClassWeight);
     }
 
+    private protected override bool CountsLabels => true;
+
     private protected override void ConfigureForData(MlpTrainerOptions engineOptions, DataViewSchema.Column label,
         LabelSummary training, LabelSummary? validation, BackpropBinaryModelParameters? initial)
     {

@@ -107,6 +107,8 @@ public sealed class BackpropMulticlassTrainer
         engineOptions.Loss = LossFunction.SoftmaxCrossEntropy(TrainerOptions.ClassWeights, TrainerOptions.LabelSmoothing);
     }
 
+    private protected override bool CountsLabels => true;
+
     private protected override void ConfigureForData(MlpTrainerOptions engineOptions, DataViewSchema.Column label,
         LabelSummary training, LabelSummary? validation, BackpropMulticlassModelParameters? initial)
     {

@@ -90,6 +90,9 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
     /// <summary>The engine options that depend on the task alone: the loss and label standardisation.</summary>
     private protected abstract void ConfigureTask(MlpTrainerOptions engineOptions);
 
+    /// <summary>Whether <see cref="ConfigureForData"/> looks at each label value's count (classifiers); default no.</summary>
+    private protected virtual bool CountsLabels => false;
+
     /// <summary>
     /// Checks the labels that were read (a classifier needs two classes; validation classes must occur in training)
     /// and sets what depends on the data, such as the class count. Does nothing by default.
@@ -162,14 +165,14 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         LabelSummary trainingLabels;
         if (Streams(trainingSet, featureCount, out long? rowCount))
         {
-            var fitter = new FeatureStandardization.Fitter(featureCount, TrainerOptions.FeatureScaling == FeatureScaling.Robust ? 0 : -1, engineOptions.Seed);
-            trainingLabels = DataViewReader.Scan(trainingSet, LabelGetter, "training data", Host.CheckAlive, (row, _, _) => fitter.Add(row));
+            var fitter = new FeatureStandardization.Fitter(featureCount, keepsSample: TrainerOptions.FeatureScaling == FeatureScaling.Robust, engineOptions.Seed);
+            trainingLabels = DataViewReader.Scan(trainingSet, LabelGetter, "training data", Host.CheckAlive, CountsLabels, (row, _, _) => fitter.Add(row));
             standardization = initial is not null ? initial.Standardization : fitter.Fit(TrainerOptions.FeatureScaling);
             streamed = new DataViewRowSource(trainingSet, LabelGetter, standardization, Host.CheckAlive);
         }
         else
         {
-            (inMemory, trainingLabels) = DataViewReader.Read(trainingSet, LabelGetter, "training data", Host.CheckAlive, rowCount);
+            (inMemory, trainingLabels) = DataViewReader.Read(trainingSet, LabelGetter, "training data", Host.CheckAlive, CountsLabels, rowCount);
             standardization = initial is not null ? initial.Standardization : FeatureStandardization.Fit(inMemory, TrainerOptions.FeatureScaling);
             standardization?.Apply(inMemory.Features);
         }
@@ -178,7 +181,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
         if (context.ValidationSet is { } validationSet)
         {
             CheckValidationSchema(trainingSet.Schema, validationSet.Schema);
-            (validation, validationLabels) = DataViewReader.Read(validationSet, LabelGetter, "validation data", Host.CheckAlive);
+            (validation, validationLabels) = DataViewReader.Read(validationSet, LabelGetter, "validation data", Host.CheckAlive, CountsLabels);
             standardization?.Apply(validation.Features);
         }
 

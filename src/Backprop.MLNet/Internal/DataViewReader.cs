@@ -27,9 +27,10 @@ internal static class DataViewReader
     /// <param name="labelGetter">How the task reads its label.</param>
     /// <param name="setName">"training data" or "validation data", for messages.</param>
     /// <param name="checkAlive">Throws when the context has been cancelled.</param>
+    /// <param name="countLabels">Whether the summary counts each label value (for a classifier's checks).</param>
     /// <param name="rowCount">The view's row count when already counted; default <see langword="null"/>: asked for, or counted.</param>
     public static (TrainingData Data, LabelSummary Labels) Read(RoleMappedData data, LabelGetterFactory labelGetter, string setName, Action checkAlive,
-        long? rowCount = null)
+        bool countLabels, long? rowCount = null)
     {
         int featureCount = FeatureCount(data);
         long expectedRows = rowCount ?? data.Data.GetRowCount() ?? CountRows(data.Data, checkAlive);
@@ -40,7 +41,7 @@ internal static class DataViewReader
         var features = new GrowableBuffer((int)Math.Max(1, expectedRows * featureCount));
         var labels = new GrowableBuffer((int)Math.Max(1, expectedRows));
         var weights = data.Schema.Weight is null ? null : new GrowableBuffer((int)Math.Max(1, expectedRows));
-        LabelSummary summary = Scan(data, labelGetter, setName, checkAlive, (row, label, weight) =>
+        LabelSummary summary = Scan(data, labelGetter, setName, checkAlive, countLabels, (row, label, weight) =>
         {
             row.CopyTo(features.Append(featureCount));
             labels.Append(1)[0] = label;
@@ -69,7 +70,7 @@ internal static class DataViewReader
     /// </summary>
     /// <returns>The labels' summary, which the classifiers check.</returns>
     public static LabelSummary Scan(RoleMappedData data, LabelGetterFactory labelGetter, string setName, Action checkAlive,
-        RowVisitor visit)
+        bool countLabels, RowVisitor visit)
     {
         var schema = data.Schema;
         var featureColumn = schema.Feature!.Value;
@@ -81,7 +82,7 @@ internal static class DataViewReader
         if (weightColumn is { } w)
             columns.Add(w);
 
-        var summary = new LabelSummary();
+        var summary = new LabelSummary(countLabels);
         var badFeatures = new BadValueCounter();
         var badLabels = new BadValueCounter();
         var badWeights = new BadValueCounter();

@@ -12,14 +12,6 @@ namespace Backprop.MLNet.Internal;
 internal sealed class DataViewRowSource(RoleMappedData data, LabelGetterFactory labelGetter, FeatureStandardization? standardization,
     Action checkAlive) : TrainingRowSource(DataViewReader.FeatureCount(data), data.Schema.Weight is not null)
 {
-    private RoleMappedData Data => data;
-
-    private LabelGetterFactory LabelGetter => labelGetter;
-
-    private FeatureStandardization? Standardization => standardization;
-
-    private void CheckAlive() => checkAlive();
-
     public override TrainingRowCursor GetCursor(int? shuffleSeed)
     {
         var schema = data.Schema;
@@ -27,14 +19,15 @@ internal sealed class DataViewRowSource(RoleMappedData data, LabelGetterFactory 
         if (schema.Weight is { } weight)
             columns.Add(weight);
         Random? random = shuffleSeed is { } seed && data.Data.CanShuffle ? new Random(seed) : null;
-        return new Cursor(this, data.Data.GetRowCursor(columns, random));
+        return new Cursor(data.Data.GetRowCursor(columns, random), schema, labelGetter, standardization, checkAlive);
     }
 
     private sealed class Cursor : TrainingRowCursor
     {
         private const int RowsBetweenChecks = 4096;
-        private readonly DataViewRowSource _source;
         private readonly DataViewRowCursor _cursor;
+        private readonly FeatureStandardization? _standardization;
+        private readonly Action _checkAlive;
         private readonly ValueGetter<VBuffer<float>> _getFeatures;
         private readonly ValueGetter<float> _getLabel;
         private readonly ValueGetter<float>? _getWeight;
@@ -43,13 +36,12 @@ internal sealed class DataViewRowSource(RoleMappedData data, LabelGetterFactory 
         private DataViewRowId _id;
         private long _read;
 
-        public Cursor(DataViewRowSource source, DataViewRowCursor cursor)
+        public Cursor(DataViewRowCursor cursor, RoleMappedSchema schema, LabelGetterFactory labelGetter,
+            FeatureStandardization? standardization, Action checkAlive)
         {
-            _source = source;
-            _cursor = cursor;
-            var schema = source.Data.Schema;
+            (_cursor, _standardization, _checkAlive) = (cursor, standardization, checkAlive);
             _getFeatures = cursor.GetGetter<VBuffer<float>>(schema.Feature!.Value);
-            _getLabel = source.LabelGetter(cursor, schema.Label!.Value);
+            _getLabel = labelGetter(cursor, schema.Label!.Value);
             _getWeight = schema.Weight is { } weight ? cursor.GetGetter<float>(weight) : null;
             _getId = cursor.GetIdGetter();
         }
@@ -58,12 +50,12 @@ internal sealed class DataViewRowSource(RoleMappedData data, LabelGetterFactory 
         {
             (label, weight, rowId) = (0f, 1f, -1);
             if (_read++ % RowsBetweenChecks == 0)
-                _source.CheckAlive();
+                _checkAlive();
             if (!_cursor.MoveNext())
                 return false;
             _getFeatures(ref _row);
             _row.CopyTo(features);
-            _source.Standardization?.Apply(features);
+            _standardization?.Apply(features);
             _getLabel(ref label);
             _getWeight?.Invoke(ref weight);
             _getId(ref _id);

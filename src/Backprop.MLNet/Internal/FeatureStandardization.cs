@@ -39,7 +39,7 @@ internal sealed class FeatureStandardization
     /// <summary>Fits the scaling of <paramref name="kind"/> on rows in memory, or returns <see langword="null"/> for <see cref="FeatureScaling.None"/>.</summary>
     public static FeatureStandardization? Fit(TrainingData data, FeatureScaling kind)
     {
-        var fitter = new Fitter(data.FeatureCount, sampleRows: -1, seed: 0);
+        var fitter = new Fitter(data.FeatureCount, keepsSample: false, seed: 0);
         for (int offset = 0; offset < data.Features.Length; offset += data.FeatureCount)
             fitter.Add(data.Features.AsSpan(offset, data.FeatureCount));
         return kind switch
@@ -71,9 +71,9 @@ internal sealed class FeatureStandardization
         private long _rows;
 
         /// <param name="width">The features per row.</param>
-        /// <param name="sampleRows">Rows to sample for the robust scaling: -1 for none, 0 for <see cref="SampleRows"/>.</param>
+        /// <param name="keepsSample">Whether to keep the sample of <see cref="SampleRows"/> rows the robust scaling needs.</param>
         /// <param name="seed">The sample's seed.</param>
-        public Fitter(int width, int sampleRows, int seed)
+        public Fitter(int width, bool keepsSample, int seed)
         {
             _width = width;
             _sum = new double[width];
@@ -81,7 +81,7 @@ internal sealed class FeatureStandardization
             _low = new float[width];
             _high = new float[width];
             _moreThanTwoValues = new bool[width];
-            _sampleCapacity = sampleRows < 0 ? 0 : Math.Min(sampleRows == 0 ? SampleRows : sampleRows, (1 << 24) / width);
+            _sampleCapacity = keepsSample ? Math.Min(SampleRows, (1 << 24) / width) : 0;
             _sample = new float[_sampleCapacity * width];
             _sampleRandom = new Random(seed);
         }

@@ -3,9 +3,10 @@ namespace Backprop.MLNet.Internal;
 /// <summary>
 /// What the classifiers check of a set's labels, gathered as the rows are read so that streamed data need not be
 /// held: the row count, the first label, and how many rows carry each value (the first 65,536 distinct values; a
-/// classifier's labels are a few class indices).
+/// classifier's labels are a few class indices), counted only when asked for, as a regression's many values need not be.
 /// </summary>
-internal sealed class LabelSummary
+/// <param name="countValues">Whether to count each value's rows.</param>
+internal sealed class LabelSummary(bool countValues)
 {
     private const int MostDistinct = 1 << 16;
     private readonly Dictionary<float, long> _counts = [];
@@ -21,7 +22,7 @@ internal sealed class LabelSummary
     {
         if (RowCount++ == 0)
             FirstLabel = label;
-        if (_counts.Count < MostDistinct || _counts.ContainsKey(label))
+        if (countValues && (_counts.Count < MostDistinct || _counts.ContainsKey(label)))
             _counts[label] = _counts.GetValueOrDefault(label) + 1;
     }
 

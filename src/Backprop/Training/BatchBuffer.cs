@@ -8,6 +8,7 @@ internal sealed class BatchBuffer(Propagator propagator)
 {
     private readonly float[] _targets = new float[propagator.BatchCapacity];
     private readonly float[] _weights = new float[propagator.BatchCapacity];
+    private readonly int _width = propagator.Input.Length / propagator.BatchCapacity;
     private bool _weighted;
 
     public Propagator Propagator { get; } = propagator;
@@ -36,11 +37,7 @@ internal sealed class BatchBuffer(Propagator propagator)
     }
 
     /// <summary>Where slot <paramref name="slot"/>'s features go, to be read into directly.</summary>
-    public Span<float> FeatureSlot(int slot)
-    {
-        int width = Propagator.Input.Length / Capacity;
-        return Propagator.Input.AsSpan(slot * width, width);
-    }
+    public Span<float> FeatureSlot(int slot) => Propagator.Input.AsSpan(slot * _width, _width);
 
     /// <summary>Copies one row into slot <paramref name="slot"/>: its features, then its target and weight (<see cref="SetTarget"/>).</summary>
     public void Put(int slot, ReadOnlySpan<float> features, float target, float weight, bool weighted)

@@ -18,7 +18,7 @@ internal sealed class SourceScan
     /// <summary>The most rows the sample keeps: the embedding's choice of features is exact on sets up to this size.</summary>
     public const int SampleRows = 65_536;
 
-    public int RowCount { get; private set; }
+    public int RowCount => TrainCount + HeldOutCount;
 
     public int TrainCount { get; private set; }
 
@@ -81,7 +81,6 @@ internal sealed class SourceScan
                 position++;
             }
         }
-        scan.RowCount = (int)position;
         scan.Sample = position < sampleCapacity ? sample[..(int)(position * width)] : sample;
         scan.RequireUsable(rule);
         scan.HeldOut = heldOut;
