@@ -198,7 +198,10 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
             $"L2 {engineOptions.L2RegularizationFor(rows):G3}" +
             (engineOptions.L2Regularization is null ? $" (for {rows} rows), " : ", ") +
-            $"up to {engineOptions.NumberOfIterations} epochs, seed {engineOptions.Seed}" +
+            $"up to {engineOptions.NumberOfIterations} epochs" +
+            (validation is null && engineOptions is { EarlyStopping: true, ValidationFraction: > 0f } && engineOptions.RefitOnAllRowsFor(rows)
+                ? " then a refit on every row" : "") +
+            $", seed {engineOptions.Seed}" +
             (engineOptions.NumberOfModels > 1 ? $", an ensemble of {engineOptions.NumberOfModels} networks" : "") +
             (validation is not null ? $", early stopping on {validation.RowCount} validation rows." : "."));
 

@@ -55,10 +55,10 @@ public class EnsembleTests
     {
         var ml = new MLContext(seed: 1);
         var data = TabularDataset.Sacramento.Load(ml);
-        var model = TaskSetups.Pipeline(ml, LabelTask.Regression, o => o.NumberOfModels = 5, iterations: 20).Fit(data);
+        var model = TaskSetups.Pipeline(ml, LabelTask.Regression, o => (o.NumberOfModels, o.RefitOnAllRows) = (5, false), iterations: 20).Fit(data);
 
         var networks = TaskSetups.Parameters(model).Networks;
-        // Different held-out folds give different validation curves from the first epoch on; members share one label scaling.
+        // Each member's held-out run is its network (no refit on every row). Different held-out folds give different validation curves from the first epoch on; members share one label scaling.
         var firstValidationLosses = networks.Select(n => n.History.Epochs[0].ValidationLoss).ToArray();
         Assert.Equal(5, firstValidationLosses.Distinct().Count());
         Assert.All(networks, n => Assert.Equal(networks[0].LabelScaling, n.LabelScaling));

@@ -94,9 +94,10 @@ public class OptionsVocabularyTests
     {
         var engine = new MlpTrainerOptions();
         var regression = new BackpropRegressionTrainer.Options();
-        // RecommendedNumberOfModels is advice for NumberOfModels, not the default of an option.
+        // RecommendedNumberOfModels is advice for NumberOfModels and RefitRowLimit the threshold of RefitOnAllRows's
+        // rule, not the defaults of options.
         foreach (var field in typeof(BackpropDefaults).GetFields(BindingFlags.Public | BindingFlags.Static)
-                     .Where(f => f.Name != nameof(BackpropDefaults.RecommendedNumberOfModels)))
+                     .Where(f => f.Name is not (nameof(BackpropDefaults.RecommendedNumberOfModels) or nameof(BackpropDefaults.RefitRowLimit))))
         {
             object expected = field.GetValue(null)!;
             if (typeof(MlpTrainerOptions).GetProperty(field.Name) is { } property)
@@ -114,6 +115,9 @@ public class OptionsVocabularyTests
         // Unset, the L2 penalty follows the training rows (BackpropDefaults.L2RegularizationFor) in both layers.
         Assert.Null(engine.L2Regularization);
         Assert.Null(regression.L2Regularization);
+        // Unset, the refit on every row follows the training rows (BackpropDefaults.RefitOnAllRowsFor) in both layers.
+        Assert.Null(engine.RefitOnAllRows);
+        Assert.Null(regression.RefitOnAllRows);
     }
 
     [Fact]

@@ -255,6 +255,7 @@ public class RegressionTrainerTests
         var seen = new List<EpochRecord>();
         var options = Houses.QuickOptions(8);
         options.EpochCompleted = seen.Add;
+        options.RefitOnAllRows = false; // a refit's history is its own run's, after the held-out run's epochs
 
         var model = Houses.Featurizer(ml).Append(ml.Regression.Trainers.Backprop(options)).Fit(Houses.Load(ml));
 
@@ -262,13 +263,13 @@ public class RegressionTrainerTests
         Assert.All(seen, e => Assert.NotNull(e.ValidationLoss));
     }
     [Fact]
-    public void RefitOnAllRows_trains_the_chosen_epochs_again_on_every_row_and_says_so()
+    public void RefitOnAllRows_trains_the_chosen_epochs_again_on_every_row_by_default_on_small_data_and_says_so()
     {
         var ml = new MLContext(seed: 1);
         var lines = new List<string>();
         ml.Log += (_, e) => { lock (lines) lines.Add(e.Message); };
         var data = Houses.Load(ml);
-        BackpropRegressionModelParameters Fit(bool refit)
+        BackpropRegressionModelParameters Fit(bool? refit)
         {
             var options = Houses.QuickOptions(200);
             options.EarlyStoppingPatience = 5;
@@ -278,12 +279,18 @@ public class RegressionTrainerTests
 
         var heldOut = Fit(false);
         var refitted = Fit(true);
+        var unset = Fit(null); // 932 homes, under the 3,000 rows below which the default refits
 
         Assert.Equal(Backprop.StopReason.EarlyStopped, heldOut.History.StopReason);
         Assert.Equal(Backprop.StopReason.Refitted, refitted.History.StopReason);
         Assert.Equal(heldOut.History.BestEpoch, refitted.History.Epochs.Count);
+        Assert.Equal(Backprop.StopReason.Refitted, unset.History.StopReason);
+        Assert.Equal(refitted.History.Epochs.Select(e => e.TrainingLoss), unset.History.Epochs.Select(e => e.TrainingLoss));
         Assert.Contains(lines, l => l.Contains("Training again on every row"));
         Assert.Contains(lines, l => l.Contains("Refitted; trained on every row"));
+        // The first line of each fit says whether it will refit: the refitting two do, the other does not.
+        Assert.Equal(2, lines.Count(l => l.Contains("Backprop regression:") && l.Contains("then a refit on every row")));
+        Assert.Equal(3, lines.Count(l => l.Contains("Backprop regression:")));
     }
 
     [Fact]

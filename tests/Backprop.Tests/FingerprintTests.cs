@@ -54,7 +54,7 @@ public class FingerprintTests
             var options = new MlpTrainerOptions
             {
                 HiddenLayers = [16, 8], BatchSize = 32, NumberOfIterations = 25, ValidationFraction = 0.2f, L2Regularization = 0f,
-                EarlyStoppingPatience = 10, Seed = 11, NumberOfThreads = 1,
+                EarlyStoppingPatience = 10, Seed = 11, NumberOfThreads = 1, RefitOnAllRows = false,
             };
             change(options);
             return options;

@@ -90,6 +90,7 @@ public class LearningTests(ITestOutputHelper output)
         {
             HiddenLayers = [8], Loss = LossFunction.SoftmaxCrossEntropy(labelSmoothing: 0.05f), LearningRate = 0.01f,
             BatchSize = 32, NumberOfIterations = 50, ValidationFraction = 0.2f, EarlyStoppingMetric = ValidationMetric.Accuracy,
+            RefitOnAllRows = false,
         };
         MultilayerPerceptron model = new MlpTrainer(options).Train(new TrainingData(x, 2, y));
 

@@ -78,7 +78,8 @@ public class StreamingTests
     {
         var data = SyntheticData.Regression(700, 6, seed: 4);
         var source = TrainingRowSource.FromData(data, blockRows: 16);
-        MlpTrainerOptions Small(int threads) => Options(o => (o.HiddenLayers, o.ShuffleBufferRows, o.ShuffleSource, o.NumberOfThreads) = ([96, 64], 50, true, threads));
+        // The held-out run's own network (no refit), whose history scores the held-out rows.
+        MlpTrainerOptions Small(int threads) => Options(o => (o.HiddenLayers, o.ShuffleBufferRows, o.ShuffleSource, o.NumberOfThreads, o.RefitOnAllRows) = ([96, 64], 50, true, threads, false));
 
         var first = new MlpTrainer(Small(1)).TrainStreamed(source);
         var again = new MlpTrainer(Small(1)).TrainStreamed(source);
@@ -93,10 +94,28 @@ public class StreamingTests
     }
 
     [Fact]
+    public void A_streamed_refit_trains_the_chosen_epoch_count_again_on_every_row()
+    {
+        var source = TrainingRowSource.FromData(SyntheticData.Regression(600, 4, seed: 9), blockRows: 16);
+        MlpTrainerOptions Streamed(bool refit, int threads) => Options(o =>
+            (o.NumberOfIterations, o.EarlyStoppingPatience, o.ShuffleBufferRows, o.ShuffleSource, o.RefitOnAllRows, o.NumberOfThreads) = (20, 3, 50, true, refit, threads));
+
+        var heldOut = new MlpTrainer(Streamed(false, 1)).TrainStreamed(source);
+        var refitted = new MlpTrainer(Streamed(true, 1)).TrainStreamed(source);
+        var byHand = Streamed(false, 1);
+        (byHand.ValidationFraction, byHand.EarlyStopping, byHand.NumberOfIterations) = (0f, false, heldOut.History.BestEpoch!.Value);
+
+        Assert.Equal(StopReason.Refitted, refitted.History.StopReason);
+        Assert.Equal(heldOut.History.BestEpoch, refitted.History.Epochs.Count);
+        Assert.Equal(new MlpTrainer(byHand).TrainStreamed(source).Parameters.ToArray(), refitted.Parameters.ToArray());
+        Assert.Equal(refitted.Parameters.ToArray(), new MlpTrainer(Streamed(true, 2)).TrainStreamed(source).Parameters.ToArray());
+    }
+
+    [Fact]
     public void Held_out_rows_kept_in_memory_or_read_again_score_alike()
     {
         var source = TrainingRowSource.FromData(SyntheticData.Regression(500, 4, seed: 8), blockRows: 16);
-        MlpTrainerOptions Limit(long bytes) => Options(o => (o.ShuffleBufferRows, o.HeldOutMemoryBytes) = (64, bytes));
+        MlpTrainerOptions Limit(long bytes) => Options(o => (o.ShuffleBufferRows, o.HeldOutMemoryBytes, o.RefitOnAllRows) = (64, bytes, false));
 
         var kept = new MlpTrainer(Limit(SourceScan.HeldOutBytes)).TrainStreamed(source);
         var readAgain = new MlpTrainer(Limit(0)).TrainStreamed(source);

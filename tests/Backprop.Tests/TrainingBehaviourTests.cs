@@ -247,9 +247,44 @@ public class TrainingBehaviourTests
         => Assert.Equal(expected, BackpropDefaults.L2RegularizationFor(rows), 1e-6f);
 
     [Fact]
-    public void The_L2_rule_refuses_an_empty_training_set()
-        => Assert.Equal("trainingRowCount",
+    public void The_row_count_rules_refuse_an_empty_training_set()
+    {
+        Assert.Equal("trainingRowCount",
             Assert.Throws<ArgumentOutOfRangeException>(() => BackpropDefaults.L2RegularizationFor(0)).ParamName);
+        Assert.Equal("trainingRowCount",
+            Assert.Throws<ArgumentOutOfRangeException>(() => BackpropDefaults.RefitOnAllRowsFor(0)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2_999, true)]
+    [InlineData(3_000, false)]
+    [InlineData(50_000, false)]
+    public void By_default_training_sets_under_three_thousand_rows_are_refitted_on_every_row(int rows, bool expected)
+        => Assert.Equal(expected, BackpropDefaults.RefitOnAllRowsFor(rows));
+
+    [Theory]
+    [InlineData(200, 1)]
+    [InlineData(200, 3)]
+    [InlineData(3_000, 1)]
+    public void An_unset_refit_is_the_row_count_rule_for_a_network_and_every_member_of_an_ensemble(int rows, int models)
+    {
+        TrainingData data = SyntheticData.Regression(rows, 4, seed: 12);
+        MlpTrainerOptions Options(bool? refit) => new()
+        {
+            HiddenLayers = [8], NumberOfIterations = 12, EarlyStoppingPatience = 3, RefitOnAllRows = refit, NumberOfModels = models, Seed = 5,
+        };
+        MlpEnsemble Fit(bool? refit) => new MlpTrainer(Options(refit)).TrainEnsemble(data);
+        float[] Parameters(MlpEnsemble ensemble) => ensemble.Members.SelectMany(m => m.Parameters.ToArray()).ToArray();
+
+        bool ruled = BackpropDefaults.RefitOnAllRowsFor(rows);
+        Assert.Equal(ruled, Options(null).RefitOnAllRowsFor(rows));
+        Assert.Equal(!ruled, Options(!ruled).RefitOnAllRowsFor(rows));
+        MlpEnsemble unset = Fit(null);
+        Assert.All(unset.Members, m => Assert.Equal(ruled, m.History.StopReason == StopReason.Refitted));
+        Assert.Equal(Parameters(Fit(ruled)), Parameters(unset));
+        Assert.NotEqual(Parameters(Fit(!ruled)), Parameters(unset));
+    }
 
     [Fact]
     public void An_unset_L2_penalty_is_the_row_count_rule_for_a_network_and_every_member_of_an_ensemble()

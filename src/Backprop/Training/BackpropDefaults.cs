@@ -9,7 +9,8 @@ namespace Backprop;
 /// of 256 for classification, Glorot-uniform initial weights, Adam at 0.001 on batches of 64, an L2 penalty that grows
 /// as the rows fall below 700 (<see cref="L2RegularizationFor"/>), a regression label standardised inside the model,
 /// and early stopping after 30 epochs without improvement on 20 % of the training rows held out (at most 400 epochs),
-/// keeping the best epoch's weights.
+/// keeping the best epoch's weights, then, below 3,000 rows, training again on every row for the epoch count that scored
+/// best (<see cref="RefitOnAllRowsFor"/>).
 /// </remarks>
 public static class BackpropDefaults
 {
@@ -83,8 +84,27 @@ public static class BackpropDefaults
     /// <summary>The fraction of training rows held out for early stopping when no validation set is given: 0.2.</summary>
     public const float ValidationFraction = 0.2f;
 
-    /// <summary>Whether to train again on every row for the best epoch count after early stopping: no.</summary>
-    public const bool RefitOnAllRows = false;
+    /// <summary>
+    /// The row count below which a network is trained again on every row when <c>RefitOnAllRows</c> is left unset: 3,000
+    /// rows given to training (see <see cref="RefitOnAllRowsFor"/>).
+    /// </summary>
+    public const int RefitRowLimit = 3000;
+
+    /// <summary>
+    /// Whether to train again on every row, for the epoch count early stopping chose, when <c>RefitOnAllRows</c> is left
+    /// unset (<see langword="null"/>): below <see cref="RefitRowLimit"/> rows given to training (before any are held
+    /// out), where the fifth of the rows held out for early stopping is a fifth of what there is to learn from. Chosen
+    /// on the benchmark suite's selection sets: the refit scored better on 9 of the 13 under 3,000 rows (auto MPG R²
+    /// 0.712 → 0.739, airfoil 0.929 → 0.938, iris macro accuracy 0.961 → 0.970), the same on 3 and worse on one (wine,
+    /// 0.991 → 0.977), but worse on 4 of the 5 larger sets (white wine 0.406 → 0.398, California housing
+    /// 0.798 → 0.796). It costs up to about twice the training time.
+    /// </summary>
+    /// <param name="trainingRowCount">The number of rows given to training, 1 or more.</param>
+    public static bool RefitOnAllRowsFor(int trainingRowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trainingRowCount, 1);
+        return trainingRowCount < RefitRowLimit;
+    }
 
     /// <summary>How many networks a trainer averages: 1.</summary>
     public const int NumberOfModels = 1;

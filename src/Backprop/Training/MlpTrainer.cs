@@ -176,8 +176,9 @@ public sealed class MlpTrainer
     private static MultilayerPerceptron TrainOne(MlpTrainerOptions options, TrainingInput training, TrainingData? validation,
         MultilayerPerceptron? initialModel, CancellationToken cancellationToken)
     {
-        MultilayerPerceptron model = new TrainingRun(options, training, validation, initialModel, cancellationToken).Execute();
-        if (!options.RefitOnAllRows || !options.HoldsOutRows(validation))
+        var run = new TrainingRun(options, training, validation, initialModel, cancellationToken);
+        MultilayerPerceptron model = run.Execute();
+        if (!options.RefitOnAllRowsFor(run.RowCount) || !options.HoldsOutRows(validation))
             return model;
 
         // The held-out run chose how many epochs to train; train that many again, from the same start, on every row.

@@ -147,12 +147,22 @@ public sealed class MlpTrainerOptions
     /// <summary>
     /// When rows were held out for early stopping (<see cref="ValidationFraction"/> above 0, no validation set given,
     /// <see cref="EarlyStopping"/> on), train again from the same start on every row for the number of epochs that
-    /// scored best, and return that network, so the held-out rows are learned from too; default
-    /// <see langword="false"/>. Its history is the second run's, with <see cref="StopReason.Refitted"/>;
-    /// <see cref="EpochCompleted"/> sees the held-out run's epochs, then the second run's, numbered from the start
-    /// again. Costs up to about twice the training time.
+    /// scored best, and return that network, so the held-out rows are learned from too. Its history is the second run's,
+    /// with <see cref="StopReason.Refitted"/>; <see cref="EpochCompleted"/> sees the held-out run's epochs, then the
+    /// second run's, numbered from the start again. Costs up to about twice the training time. Default
+    /// (<see langword="null"/>): below 3,000 training rows (<see cref="BackpropDefaults.RefitOnAllRowsFor"/>), each
+    /// member of an ensemble alike.
     /// </summary>
-    public bool RefitOnAllRows { get; set; } = BackpropDefaults.RefitOnAllRows;
+    public bool? RefitOnAllRows { get; set; }
+
+    /// <summary>
+    /// Whether a training set of <paramref name="trainingRowCount"/> rows is trained again on every row after early
+    /// stopping: <see cref="RefitOnAllRows"/> when it is set, else <see cref="BackpropDefaults.RefitOnAllRowsFor"/> of the
+    /// row count. Only a run that held rows out refits.
+    /// </summary>
+    /// <param name="trainingRowCount">The rows given to training, held-out rows included; 1 or more.</param>
+    public bool RefitOnAllRowsFor(int trainingRowCount)
+        => RefitOnAllRows ?? BackpropDefaults.RefitOnAllRowsFor(trainingRowCount);
 
     /// <summary>
     /// Train a regression network on a standardised label and map predictions back (see <see cref="LabelScaling"/>);

@@ -20,6 +20,9 @@ internal sealed class TrainingRun
     private readonly ValidationScorer? _scorer;
     private readonly string _metricName;
 
+    /// <summary>The rows given to training, held-out rows included.</summary>
+    public int RowCount { get; }
+
     /// <param name="options">The run's options.</param>
     /// <param name="training">The training rows: a <see cref="TrainingData"/> in memory or a <see cref="TrainingRowSource"/>.</param>
     /// <param name="validation">A validation set, or <see langword="null"/>.</param>
@@ -80,6 +83,7 @@ internal sealed class TrainingRun
                 $"Every training label is {firstLabel}: a classifier needs examples of at least two classes.", "labels");
         // Streamed rows were prepared in their first pass; rows in memory are split once they are known to be sound.
         _rows ??= TrainingRows.Prepare(options, _loss, training.Data!, validation, initialModel);
+        RowCount = rowCount;
 
         EmbeddingLayout? embedding = options.NumericEmbedding is { } periodic && embedded is { Length: > 0 }
             ? new EmbeddingLayout(featureCount, embedded, periodic.Frequencies, periodic.Size)
