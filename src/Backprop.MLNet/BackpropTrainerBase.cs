@@ -199,8 +199,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             $"L2 {engineOptions.L2RegularizationFor(rows):G3}" +
             (engineOptions.L2Regularization is null ? $" (for {rows} rows), " : ", ") +
             $"up to {engineOptions.NumberOfIterations} epochs" +
-            (validation is null && engineOptions is { EarlyStopping: true, ValidationFraction: > 0f } && engineOptions.RefitOnAllRowsFor(rows)
-                ? " then a refit on every row" : "") +
+            (engineOptions.RefitOnAllRowsFor(rows, validation) ? " then a refit on every row" : "") +
             $", seed {engineOptions.Seed}" +
             (engineOptions.NumberOfModels > 1 ? $", an ensemble of {engineOptions.NumberOfModels} networks" : "") +
             (validation is not null ? $", early stopping on {validation.RowCount} validation rows." : "."));

@@ -178,7 +178,7 @@ public sealed class MlpTrainer
     {
         var run = new TrainingRun(options, training, validation, initialModel, cancellationToken);
         MultilayerPerceptron model = run.Execute();
-        if (!options.RefitOnAllRowsFor(run.RowCount) || !options.HoldsOutRows(validation))
+        if (!options.RefitOnAllRowsFor(run.RowCount, validation))
             return model;
 
         // The held-out run chose how many epochs to train; train that many again, from the same start, on every row.

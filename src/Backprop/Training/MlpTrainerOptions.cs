@@ -157,12 +157,14 @@ public sealed class MlpTrainerOptions
 
     /// <summary>
     /// Whether a training set of <paramref name="trainingRowCount"/> rows is trained again on every row after early
-    /// stopping: <see cref="RefitOnAllRows"/> when it is set, else <see cref="BackpropDefaults.RefitOnAllRowsFor"/> of the
-    /// row count. Only a run that held rows out refits.
+    /// stopping: never when no rows are held out (<paramref name="validation"/> given, <see cref="EarlyStopping"/> off or
+    /// <see cref="ValidationFraction"/> 0); else <see cref="RefitOnAllRows"/> when it is set, else
+    /// <see cref="BackpropDefaults.RefitOnAllRowsFor"/> of the row count.
     /// </summary>
     /// <param name="trainingRowCount">The rows given to training, held-out rows included; 1 or more.</param>
-    public bool RefitOnAllRowsFor(int trainingRowCount)
-        => RefitOnAllRows ?? BackpropDefaults.RefitOnAllRowsFor(trainingRowCount);
+    /// <param name="validation">The validation set the run is given, or <see langword="null"/> for none.</param>
+    public bool RefitOnAllRowsFor(int trainingRowCount, TrainingData? validation = null)
+        => HoldsOutRows(validation) && (RefitOnAllRows ?? BackpropDefaults.RefitOnAllRowsFor(trainingRowCount));
 
     /// <summary>
     /// Train a regression network on a standardised label and map predictions back (see <see cref="LabelScaling"/>);
