@@ -198,6 +198,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             $"{engineOptions.Optimizer.Name} at {engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
             $"L2 {engineOptions.L2RegularizationFor(rows):G3}" +
             (engineOptions.L2Regularization is null ? $" (for {rows} rows), " : ", ") +
+            (engineOptions.WeightAverageDecayInUse > 0f ? $"weights averaged over epochs (decay {engineOptions.WeightAverageDecayInUse}), " : "") +
             $"up to {engineOptions.NumberOfIterations} epochs" +
             (engineOptions.RefitOnAllRowsFor(rows, validation) ? " then a refit on every row" : "") +
             $", seed {engineOptions.Seed}" +
@@ -256,6 +257,7 @@ public abstract class BackpropTrainerBase<TTransformer, TModel, TOptions> : Trai
             WeightDecay = o.WeightDecay,
             Dropout = o.Dropout,
             GradientClipNorm = o.GradientClipNorm,
+            WeightAverageDecay = o.WeightAverageDecay,
             EarlyStopping = o.EarlyStopping,
             EarlyStoppingPatience = o.EarlyStoppingPatience,
             EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,

@@ -99,6 +99,15 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     public float? GradientClipNorm;
 
     /// <summary>
+    /// The decay β of an exponential moving average of the weights taken after every epoch, in [0, 1); 0 turns it off.
+    /// The average is what early stopping scores and keeps and what the model holds, which smooths the noise of
+    /// mini-batch steps; a warm start continues from the average. Default <see langword="null"/>: 0.9
+    /// (<see cref="BackpropDefaults.WeightAverageDecay"/>) for the mini-batch optimisers (Adam, AdamW, SGD, RMSProp),
+    /// none for L-BFGS.
+    /// </summary>
+    public float? WeightAverageDecay;
+
+    /// <summary>
     /// Stop when the monitored value has not improved by <see cref="EarlyStoppingMinDelta"/> for
     /// <see cref="EarlyStoppingPatience"/> epochs and keep the best epoch's weights; default <see langword="true"/>.
     /// The monitored value is <see cref="EarlyStoppingMetric"/> on the validation data (the set given to

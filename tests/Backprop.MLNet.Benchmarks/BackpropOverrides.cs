@@ -9,13 +9,14 @@ namespace Backprop.MLNet.Benchmarks;
 /// what a comparison's configuration holds, <c>epochs=256;patience=60;schedule=coslog4;refit=true;smoothing=0.1</c>
 /// (smoothing: multiclass only), <c>embedding=0.1</c> (a <see cref="PeriodicEmbedding"/> with that frequency scale) and
 /// <c>holdout=0.1</c> (the <c>ValidationFraction</c>), <c>residual=true</c>, <c>norm=layer</c> (or <c>batch</c>) and
-/// <c>init=heuniform</c> (a <see cref="WeightInitialization"/>) and <c>diagnostics=false</c>. <c>hidden=64x12</c> is twelve layers of 64.
+/// <c>init=heuniform</c> (a <see cref="WeightInitialization"/>), <c>diagnostics=false</c> and <c>average=0</c> (the
+/// <c>WeightAverageDecay</c>). <c>hidden=64x12</c> is twelve layers of 64.
 /// </summary>
 internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string, string> Values)
 {
     // The keys of the comparison's BackpropConfiguration, then those set on the trainer's options directly.
     private static readonly string[] ConfigurationKeys = ["hidden", "lr", "batch", "l2", "dropout", "activation", "models", "scaling"];
-    private static readonly string[] OptionKeys = ["epochs", "patience", "schedule", "refit", "smoothing", "embedding", "holdout", "residual", "norm", "init", "diagnostics"];
+    private static readonly string[] OptionKeys = ["epochs", "patience", "schedule", "refit", "smoothing", "embedding", "holdout", "residual", "norm", "init", "diagnostics", "average"];
 
     public static BackpropOverrides Parse(string text)
     {
@@ -82,6 +83,7 @@ internal sealed record BackpropOverrides(string Text, IReadOnlyDictionary<string
                 case "norm": options.Normalization = ParseEnum<HiddenNormalization>(key, value); break;
                 case "init": options.WeightInitialization = ParseEnum<WeightInitialization>(key, value); break;
                 case "diagnostics": options.Diagnostics = Parse<bool>(key, value); break;
+                case "average": options.WeightAverageDecay = Parse<float>(key, value); break;
                 default:
                     if (options is BackpropMulticlassTrainer.Options multiclass)
                         multiclass.LabelSmoothing = Parse<float>(key, value);

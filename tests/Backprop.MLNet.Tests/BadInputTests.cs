@@ -203,11 +203,14 @@ public class BadInputTests
             ml.Regression.Trainers.Backprop(new BackpropRegressionTrainer.Options { HiddenLayers = [16, 0] }));
         var loss = Assert.Throws<ArgumentException>(() =>
             ml.Regression.Trainers.Backprop(new BackpropRegressionTrainer.Options { Loss = Backprop.LossFunction.BinaryCrossEntropy() }));
+        var average = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Regression.Trainers.Backprop(new BackpropRegressionTrainer.Options { WeightAverageDecay = 1f }));
 
         Assert.Equal("NumberOfIterations", epochs.ParamName);
         Assert.Equal("LearningRate", rate.ParamName);
         Assert.Contains("HiddenLayers[1] is 0", layers.Message);
         Assert.Contains("is for classification", loss.Message);
+        Assert.Equal("WeightAverageDecay", average.ParamName);
     }
 
     [Fact]

@@ -105,6 +105,7 @@ public class BinaryTrainerTests
             var options = Quick(iterations);
             options.EarlyStopping = false;
             options.ValidationFraction = 0; // train on every row whether or not a validation set is given
+            options.WeightAverageDecay = 0f; // a warm start goes on from the model's weights, which would be the average
             return ml.BinaryClassification.Trainers.Backprop(options);
         }
 

@@ -101,6 +101,7 @@ public class MulticlassTrainerTests
             var options = Quick(iterations);
             options.EarlyStopping = false;
             options.ValidationFraction = 0;
+            options.WeightAverageDecay = 0f; // a warm start goes on from the model's weights, which would be the average
             return ml.MulticlassClassification.Trainers.Backprop(options);
         }
 

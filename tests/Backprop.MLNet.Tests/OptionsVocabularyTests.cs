@@ -38,6 +38,7 @@ public class OptionsVocabularyTests
         [nameof(MlpTrainerOptions.WeightDecay)] = (float?)0.004f,
         [nameof(MlpTrainerOptions.Dropout)] = 0.1f,
         [nameof(MlpTrainerOptions.GradientClipNorm)] = (float?)2f,
+        [nameof(MlpTrainerOptions.WeightAverageDecay)] = (float?)0.5f,
         [nameof(MlpTrainerOptions.EarlyStopping)] = false,
         [nameof(MlpTrainerOptions.EarlyStoppingPatience)] = 7,
         [nameof(MlpTrainerOptions.EarlyStoppingMinDelta)] = 0.01,
@@ -95,9 +96,10 @@ public class OptionsVocabularyTests
         var engine = new MlpTrainerOptions();
         var regression = new BackpropRegressionTrainer.Options();
         // RecommendedNumberOfModels is advice for NumberOfModels and RefitRowLimit the threshold of RefitOnAllRows's
-        // rule, not the defaults of options.
+        // rule, not the defaults of options; WeightAverageDecay is what an unset option means for a mini-batch optimiser.
         foreach (var field in typeof(BackpropDefaults).GetFields(BindingFlags.Public | BindingFlags.Static)
-                     .Where(f => f.Name is not (nameof(BackpropDefaults.RecommendedNumberOfModels) or nameof(BackpropDefaults.RefitRowLimit))))
+                     .Where(f => f.Name is not (nameof(BackpropDefaults.RecommendedNumberOfModels) or nameof(BackpropDefaults.RefitRowLimit)
+                         or nameof(BackpropDefaults.WeightAverageDecay))))
         {
             object expected = field.GetValue(null)!;
             if (typeof(MlpTrainerOptions).GetProperty(field.Name) is { } property)
@@ -118,6 +120,9 @@ public class OptionsVocabularyTests
         // Unset, the refit on every row follows the training rows (BackpropDefaults.RefitOnAllRowsFor) in both layers.
         Assert.Null(engine.RefitOnAllRows);
         Assert.Null(regression.RefitOnAllRows);
+        // Unset, the weight average takes BackpropDefaults.WeightAverageDecay for Adam and SGD, none for L-BFGS.
+        Assert.Null(engine.WeightAverageDecay);
+        Assert.Null(regression.WeightAverageDecay);
     }
 
     [Fact]

@@ -131,6 +131,7 @@ public class RegressionTrainerTests
         {
             var options = Houses.QuickOptions(iterations);
             options.EarlyStopping = false;
+            options.WeightAverageDecay = 0f; // a warm start goes on from the model's weights, which would be the average
             return ml.Regression.Trainers.Backprop(options);
         }
 
@@ -291,6 +292,8 @@ public class RegressionTrainerTests
         // The first line of each fit says whether it will refit: the refitting two do, the other does not.
         Assert.Equal(2, lines.Count(l => l.Contains("Backprop regression:") && l.Contains("then a refit on every row")));
         Assert.Equal(3, lines.Count(l => l.Contains("Backprop regression:")));
+        // ... and that the weights are averaged, as every fit here leaves the weight average at its default.
+        Assert.Equal(3, lines.Count(l => l.Contains("Backprop regression:") && l.Contains("weights averaged over epochs (decay 0.9)")));
     }
 
     [Fact]

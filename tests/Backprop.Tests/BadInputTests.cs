@@ -56,6 +56,10 @@ public class BadInputTests
         { "NumberOfThreads", o => o.NumberOfThreads = 0 },
         { "EarlyStoppingMetric Accuracy does not apply to regression", o => o.EarlyStoppingMetric = ValidationMetric.Accuracy },
         { "Dropout cannot be used with L-BFGS", o => { o.Optimizer = new LbfgsOptimizer(); o.Dropout = 0.2f; } },
+        { "WeightAverageDecay must be in [0, 1)", o => o.WeightAverageDecay = 1f },
+        { "WeightAverageDecay must be in [0, 1)", o => o.WeightAverageDecay = -0.1f },
+        { "WeightAverageDecay must be in [0, 1)", o => o.WeightAverageDecay = float.NaN },
+        { "WeightAverageDecay smooths the noise of mini-batch steps, which L-BFGS does not take", o => { o.Optimizer = new LbfgsOptimizer(); o.WeightAverageDecay = 0.9f; } },
         { "HiddenLayers [70000, 70000] need 4,900,070,000 weights", o => o.HiddenLayers = [70_000, 70_000] },
     };
 

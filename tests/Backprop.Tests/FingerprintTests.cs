@@ -6,8 +6,8 @@ namespace Backprop.Tests;
 
 /// <summary>
 /// Training is bit for bit what it was: a SHA-256 of the trained weights, biases, predictions and loss history for a
-/// fixed set of configurations (every task, every optimiser, dropout, early stopping with and without the refit, warm
-/// start, one and two threads), held to recorded values. A refactoring that changes one bit of arithmetic, or the order
+/// fixed set of configurations (every task, every optimiser, dropout, early stopping with and without the refit, the
+/// weight average, warm start, one and two threads), held to recorded values. A refactoring that changes one bit of arithmetic, or the order
 /// of two random draws, fails here; a deliberate change of numerics records new values and says why in its commit.
 /// Every vector path gives the same bits (the kernel tests force each one), so the values hold on AVX-512, AVX2 and
 /// scalar machines alike.
@@ -18,6 +18,7 @@ public class FingerprintTests
     {
         ["regression, Adam, early stopping on held-out rows"] = "CED845DFDD1416DD74BCCCA8",
         ["regression, Adam, early stopping, refit on every row"] = "01D2A7DD9B3DBFFB60040D1F",
+        ["regression, Adam, early stopping, weight average"] = "CC719EC73FD819E296AFD966",
         ["regression, SGD with Nesterov momentum, step decay, L1"] = "538F2895B0C0FA610C67EF1E",
         ["regression, RMSProp, dropout, gradient clipping"] = "EE9F5BF5621937A7F16FEF0A",
         ["regression, AdamW, cosine schedule, Huber loss"] = "008B8AE554664974047C92B8",
@@ -54,7 +55,7 @@ public class FingerprintTests
             var options = new MlpTrainerOptions
             {
                 HiddenLayers = [16, 8], BatchSize = 32, NumberOfIterations = 25, ValidationFraction = 0.2f, L2Regularization = 0f,
-                EarlyStoppingPatience = 10, Seed = 11, NumberOfThreads = 1, RefitOnAllRows = false,
+                EarlyStoppingPatience = 10, Seed = 11, NumberOfThreads = 1, RefitOnAllRows = false, WeightAverageDecay = 0f,
             };
             change(options);
             return options;
@@ -67,6 +68,8 @@ public class FingerprintTests
                 return Fit(Options(o => o.L2Regularization = 1e-3f));
             case "regression, Adam, early stopping, refit on every row":
                 return Fit(Options(o => o.RefitOnAllRows = true));
+            case "regression, Adam, early stopping, weight average":
+                return Fit(Options(o => o.WeightAverageDecay = 0.9f));
             case "regression, SGD with Nesterov momentum, step decay, L1":
                 return Fit(Options(o =>
                 {

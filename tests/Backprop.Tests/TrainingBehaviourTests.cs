@@ -19,7 +19,7 @@ public class TrainingBehaviourTests
         Assert.Equal(best, history.BestEpoch);
         Assert.True(best < history.Epochs.Count, "the best epoch should precede the last for this test to mean anything");
 
-        // The returned weights give the best epoch's validation loss, not the last one's.
+        // The returned weights give the best epoch's validation loss, not the last one's (both the weight average's, by default).
         var predictions = new float[validation.RowCount];
         model.Predict(validation.Features, predictions);
         double scale = model.LabelScaling!.Value.Scale;
@@ -59,6 +59,33 @@ public class TrainingBehaviourTests
         // A given validation set means nothing was held out, so there is nothing to refit.
         (_, TrainingData validation) = HousingData.LoadSplit();
         Assert.Equal(StopReason.EarlyStopped, new MlpTrainer(Options(true)).Train(train, validation).History.StopReason);
+    }
+
+    [Fact]
+    public void The_network_holds_the_average_of_every_epochs_weights_with_the_given_decay()
+    {
+        TrainingData data = SyntheticData.Regression(200, 4, seed: 7);
+        MlpTrainerOptions Options(int epochs, float? decay) => new()
+        {
+            HiddenLayers = [16], BatchSize = 32, NumberOfIterations = epochs, EarlyStopping = false, WeightAverageDecay = decay, Seed = 2,
+        };
+        // Each epoch's own weights: a run of k epochs follows the first k epochs of a longer one.
+        float[][] own = [.. Enumerable.Range(1, 3).Select(k => new MlpTrainer(Options(k, 0f)).Train(data).Parameters.ToArray())];
+        float[] expected = own[0];
+        foreach (float[] next in own[1..])
+            expected = [.. expected.Zip(next, (average, weight) => 0.6f * average + 0.4f * weight)];
+
+        float[] averaged = new MlpTrainer(Options(3, 0.6f)).Train(data).Parameters.ToArray();
+
+        Assert.Equal(expected.Length, averaged.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.Equal(expected[i], averaged[i], 1e-6f);
+        Assert.NotEqual(own[2], averaged);
+        // Unset, a mini-batch optimiser averages with the default decay; L-BFGS, whose steps carry no noise, does not average.
+        Assert.Equal(new MlpTrainer(Options(3, BackpropDefaults.WeightAverageDecay)).Train(data).Parameters.ToArray(),
+            new MlpTrainer(Options(3, null)).Train(data).Parameters.ToArray());
+        MlpTrainerOptions Lbfgs(float? decay) => new() { HiddenLayers = [16], NumberOfIterations = 5, Optimizer = new LbfgsOptimizer(), WeightAverageDecay = decay };
+        Assert.Equal(new MlpTrainer(Lbfgs(0f)).Train(data).Parameters.ToArray(), new MlpTrainer(Lbfgs(null)).Train(data).Parameters.ToArray());
     }
 
     [Fact]
@@ -140,6 +167,8 @@ public class TrainingBehaviourTests
         MlpTrainerOptions Options(int epochs) => new()
         {
             HiddenLayers = [16], BatchSize = 32, NumberOfIterations = epochs, EarlyStopping = false, Dropout = 0.1f,
+            // A weight average would hand the second run the average, not the optimiser's own weights.
+            WeightAverageDecay = 0f,
             Optimizer = optimizer switch { "Adam" => new AdamOptimizer(), "SGD" => new SgdOptimizer(0.9f, nesterov: true), _ => new RmsPropOptimizer() },
             LearningRate = optimizer == "SGD" ? 0.01f : 0.003f, LearningRateSchedule = new CosineSchedule(warmupEpochs: 2, periodEpochs: 10),
         };

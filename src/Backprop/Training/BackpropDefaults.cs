@@ -10,7 +10,8 @@ namespace Backprop;
 /// as the rows fall below 700 (<see cref="L2RegularizationFor"/>), a regression label standardised inside the model,
 /// and early stopping after 30 epochs without improvement on 20 % of the training rows held out (at most 400 epochs),
 /// keeping the best epoch's weights, then, below 3,000 rows, training again on every row for the epoch count that scored
-/// best (<see cref="RefitOnAllRowsFor"/>).
+/// best (<see cref="RefitOnAllRowsFor"/>); throughout, the weights kept are a moving average over epochs
+/// (<see cref="WeightAverageDecay"/>).
 /// </remarks>
 public static class BackpropDefaults
 {
@@ -65,6 +66,14 @@ public static class BackpropDefaults
         float shortfall = 700f / trainingRowCount;
         return Math.Min(1e-2f, 1e-3f * Math.Max(1f, shortfall * shortfall * shortfall));
     }
+
+    /// <summary>
+    /// The decay of the weight average a mini-batch optimiser's run keeps when <c>WeightAverageDecay</c> is left unset: 0.9,
+    /// an average over about the last ten epochs. Chosen on the benchmark suite's selection sets: against no average it
+    /// scored better on 12 of the 18 and worse on 2 (by less than 0.002; red wine R² 0.372 → 0.388, California housing
+    /// 0.798 → 0.803, airfoil 0.938 → 0.945), and it had the best mean rank of the decays 0.7, 0.9, 0.95 and 0.98.
+    /// </summary>
+    public const float WeightAverageDecay = 0.9f;
 
     /// <summary>The dropout rate of the hidden units: 0.</summary>
     public const float Dropout = 0f;

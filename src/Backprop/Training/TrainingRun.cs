@@ -139,6 +139,7 @@ internal sealed class TrainingRun
             ? new EarlyStoppingTracker(parameters.Length, _options.EarlyStoppingPatience, _options.EarlyStoppingMinDelta)
             : null;
         StopReason stopReason = _completedReason;
+        var average = _options.WeightAverageDecayInUse is > 0f and var decay ? new WeightAverage(decay) : null;
 
         EpochStrategy epochs = _optimizer.CreateEpochs(_context);
         epochs.Begin(parameters);
@@ -150,10 +151,12 @@ internal sealed class TrainingRun
             double rate = _options.LearningRate * _options.LearningRateSchedule.Factor(epoch, _options.NumberOfIterations) * schedule.Scale;
             (double trainingLoss, bool progressed) = epochs.Run(parameters, epoch, (float)rate, progress);
             epochsRun++;
+            // What this epoch yields: the weight average when there is one, else the optimiser's weights.
+            float[] result = average?.Update(parameters) ?? parameters;
 
             double? validationLoss = null, validationMetric = null;
             if (_scorer is not null)
-                (validationLoss, validationMetric) = _scorer.Score(parameters, _rows.Validation!);
+                (validationLoss, validationMetric) = _scorer.Score(result, _rows.Validation!);
             if (validationLoss is { } v && !double.IsFinite(v))
                 throw new TrainingDivergedException(
                     $"The validation loss became {v} in epoch {epoch + 1}. Check that the validation features are scaled like the training features. {_context.DivergenceAdvice}");
@@ -171,7 +174,7 @@ internal sealed class TrainingRun
             history.Add(record);
             _options.EpochCompleted?.Invoke(record);
 
-            if (earlyStopping is not null && earlyStopping.Observe(monitored, epoch + 1, parameters))
+            if (earlyStopping is not null && earlyStopping.Observe(monitored, epoch + 1, result))
             {
                 stopReason = StopReason.EarlyStopped;
                 break;
@@ -183,6 +186,7 @@ internal sealed class TrainingRun
             }
         }
 
+        average?.CopyTo(parameters);
         // Early stopping keeps the best epoch's weights however the run ended.
         earlyStopping?.RestoreBest(parameters, epochOffset + epochsRun);
 
