@@ -117,7 +117,7 @@ public class OptionsVocabularyTests
         // Unset, the L2 penalty follows the training rows (BackpropDefaults.L2RegularizationFor) in both layers.
         Assert.Null(engine.L2Regularization);
         Assert.Null(regression.L2Regularization);
-        // Unset, the refit on every row follows the training rows (BackpropDefaults.RefitOnAllRowsFor) in both layers.
+        // Unset, the refit on every row follows BackpropDefaults.RefitOnAllRowsFor in both layers.
         Assert.Null(engine.RefitOnAllRows);
         Assert.Null(regression.RefitOnAllRows);
         // Unset, the weight average takes BackpropDefaults.WeightAverageDecay for Adam and SGD, none for L-BFGS.

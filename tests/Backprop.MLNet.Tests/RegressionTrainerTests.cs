@@ -280,7 +280,7 @@ public class RegressionTrainerTests
 
         var heldOut = Fit(false);
         var refitted = Fit(true);
-        var unset = Fit(null); // 932 homes, under the 3,000 rows below which the default refits
+        var unset = Fit(null); // 932 homes, weights averaged: the default refits
 
         Assert.Equal(Backprop.StopReason.EarlyStopped, heldOut.History.StopReason);
         Assert.Equal(Backprop.StopReason.Refitted, refitted.History.StopReason);

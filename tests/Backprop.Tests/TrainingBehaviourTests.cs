@@ -281,32 +281,40 @@ public class TrainingBehaviourTests
         Assert.Equal("trainingRowCount",
             Assert.Throws<ArgumentOutOfRangeException>(() => BackpropDefaults.L2RegularizationFor(0)).ParamName);
         Assert.Equal("trainingRowCount",
-            Assert.Throws<ArgumentOutOfRangeException>(() => BackpropDefaults.RefitOnAllRowsFor(0)).ParamName);
+            Assert.Throws<ArgumentOutOfRangeException>(() => BackpropDefaults.RefitOnAllRowsFor(0, weightsAveraged: true)).ParamName);
     }
 
     [Theory]
-    [InlineData(1, true)]
-    [InlineData(2_999, true)]
-    [InlineData(3_000, false)]
-    [InlineData(50_000, false)]
-    public void By_default_training_sets_under_three_thousand_rows_are_refitted_on_every_row(int rows, bool expected)
-        => Assert.Equal(expected, BackpropDefaults.RefitOnAllRowsFor(rows));
+    [InlineData(1, false, true)]
+    [InlineData(2_999, false, true)]
+    [InlineData(3_000, false, false)]
+    [InlineData(50_000, false, false)]
+    [InlineData(1, true, true)]
+    [InlineData(3_000, true, true)]
+    [InlineData(50_000, true, true)]
+    public void By_default_every_training_set_is_refitted_when_the_weights_are_averaged_else_those_under_three_thousand_rows(
+        int rows, bool weightsAveraged, bool expected)
+        => Assert.Equal(expected, BackpropDefaults.RefitOnAllRowsFor(rows, weightsAveraged));
 
     [Theory]
-    [InlineData(200, 1)]
-    [InlineData(200, 3)]
-    [InlineData(3_000, 1)]
-    public void An_unset_refit_is_the_row_count_rule_for_a_network_and_every_member_of_an_ensemble(int rows, int models)
+    [InlineData(200, 1, null)]
+    [InlineData(200, 3, null)]
+    [InlineData(3_000, 1, null)]
+    [InlineData(3_000, 1, 0f)]
+    [InlineData(200, 1, 0f)]
+    public void An_unset_refit_is_the_rule_for_a_network_and_every_member_of_an_ensemble(int rows, int models, float? averageDecay)
     {
         TrainingData data = SyntheticData.Regression(rows, 4, seed: 12);
         MlpTrainerOptions Options(bool? refit) => new()
         {
             HiddenLayers = [8], NumberOfIterations = 12, EarlyStoppingPatience = 3, RefitOnAllRows = refit, NumberOfModels = models, Seed = 5,
+            WeightAverageDecay = averageDecay,
         };
         MlpEnsemble Fit(bool? refit) => new MlpTrainer(Options(refit)).TrainEnsemble(data);
         float[] Parameters(MlpEnsemble ensemble) => ensemble.Members.SelectMany(m => m.Parameters.ToArray()).ToArray();
 
-        bool ruled = BackpropDefaults.RefitOnAllRowsFor(rows);
+        bool ruled = BackpropDefaults.RefitOnAllRowsFor(rows, weightsAveraged: averageDecay is not 0f);
+        Assert.Equal(rows < BackpropDefaults.RefitRowLimit || averageDecay is null, ruled);
         Assert.Equal(ruled, Options(null).RefitOnAllRowsFor(rows));
         Assert.Equal(!ruled, Options(!ruled).RefitOnAllRowsFor(rows));
         MlpEnsemble unset = Fit(null);

@@ -4,8 +4,7 @@ namespace Backprop;
 /// Everything that shapes a training run. The names and defaults are the ML.NET trainers' (see
 /// <see cref="BackpropDefaults"/>): a regression network of ReLU layers 128 and 64, Adam at 0.001 on batches of 64, an L2
 /// penalty that shrinks as the rows grow, the label standardised, the weights averaged over epochs, and early stopping
-/// after 30 epochs without improvement on 20 % of the rows held out, at most 400 epochs, with a refit on every row below
-/// 3,000 rows.
+/// after 30 epochs without improvement on 20 % of the rows held out, at most 400 epochs, then a refit on every row.
 /// </summary>
 public sealed class MlpTrainerOptions
 {
@@ -171,8 +170,8 @@ public sealed class MlpTrainerOptions
     /// scored best, and return that network, so the held-out rows are learned from too. Its history is the second run's,
     /// with <see cref="StopReason.Refitted"/>; <see cref="EpochCompleted"/> sees the held-out run's epochs, then the
     /// second run's, numbered from the start again. Costs up to about twice the training time. Default
-    /// (<see langword="null"/>): below 3,000 training rows (<see cref="BackpropDefaults.RefitOnAllRowsFor"/>), each
-    /// member of an ensemble alike.
+    /// (<see langword="null"/>): whenever the weights are averaged (<see cref="WeightAverageDecayInUse"/> above 0), else
+    /// below 3,000 training rows (<see cref="BackpropDefaults.RefitOnAllRowsFor"/>); each member of an ensemble alike.
     /// </summary>
     public bool? RefitOnAllRows { get; set; }
 
@@ -180,12 +179,12 @@ public sealed class MlpTrainerOptions
     /// Whether a training set of <paramref name="trainingRowCount"/> rows is trained again on every row after early
     /// stopping: never when no rows are held out (<paramref name="validation"/> given, <see cref="EarlyStopping"/> off or
     /// <see cref="ValidationFraction"/> 0); else <see cref="RefitOnAllRows"/> when it is set, else
-    /// <see cref="BackpropDefaults.RefitOnAllRowsFor"/> of the row count.
+    /// <see cref="BackpropDefaults.RefitOnAllRowsFor"/> of the row count and whether the weights are averaged.
     /// </summary>
     /// <param name="trainingRowCount">The rows given to training, held-out rows included; 1 or more.</param>
     /// <param name="validation">The validation set the run is given, or <see langword="null"/> for none.</param>
     public bool RefitOnAllRowsFor(int trainingRowCount, TrainingData? validation = null)
-        => HoldsOutRows(validation) && (RefitOnAllRows ?? BackpropDefaults.RefitOnAllRowsFor(trainingRowCount));
+        => HoldsOutRows(validation) && (RefitOnAllRows ?? BackpropDefaults.RefitOnAllRowsFor(trainingRowCount, WeightAverageDecayInUse > 0f));
 
     /// <summary>
     /// Train a regression network on a standardised label and map predictions back (see <see cref="LabelScaling"/>);
