@@ -140,7 +140,7 @@ public abstract class BackpropTrainerOptionsBase : TrainerInputBaseWithWeight
     /// After early stopping on the held-out <see cref="ValidationFraction"/>, train again from the same start on every
     /// training row for the epoch count that scored best, so the held-out rows are learned from too. Costs up to about
     /// twice the time. Default (<see langword="null"/>): whenever the weights are averaged over epochs (the default of
-    /// Adam and SGD, <see cref="WeightAverageDecay"/>), else below 3,000 training rows
+    /// the mini-batch optimisers, <see cref="WeightAverageDecay"/>), else below 3,000 training rows
     /// (<see cref="BackpropDefaults.RefitOnAllRowsFor"/>): without the average, the best epoch of a noisy held-out curve
     /// is partly luck that a second run does not repeat, and on larger sets the refit scored a little worse.
     /// </summary>
