@@ -264,7 +264,7 @@ public class RegressionTrainerTests
         Assert.All(seen, e => Assert.NotNull(e.ValidationLoss));
     }
     [Fact]
-    public void RefitOnAllRows_trains_the_chosen_epochs_again_on_every_row_by_default_on_small_data_and_says_so()
+    public void RefitOnAllRows_trains_the_chosen_epochs_again_on_every_row_by_default_and_says_so()
     {
         var ml = new MLContext(seed: 1);
         var lines = new List<string>();

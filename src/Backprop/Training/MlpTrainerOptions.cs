@@ -282,9 +282,9 @@ public sealed class MlpTrainerOptions
             RequireNonNegative(l2, nameof(L2Regularization));
         if (WeightDecay is { } decay)
             RequireNonNegative(decay, nameof(WeightDecay));
-        if (!float.IsFinite(Dropout) || Dropout < 0f || Dropout >= 1f)
+        if (!IsFraction(Dropout))
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout is a probability in [0, 1), for example 0.2.");
-        if (WeightAverageDecay is { } averageDecay && (!float.IsFinite(averageDecay) || averageDecay < 0f || averageDecay >= 1f))
+        if (WeightAverageDecay is { } averageDecay && !IsFraction(averageDecay))
             throw new ArgumentOutOfRangeException(nameof(WeightAverageDecay), averageDecay,
                 "WeightAverageDecay must be in [0, 1), for example 0.9; 0 turns the weight average off, null takes the default.");
         if (GradientClipNorm is { } clip && (!float.IsFinite(clip) || clip <= 0f))
@@ -293,7 +293,7 @@ public sealed class MlpTrainerOptions
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1 epoch.");
         if (!double.IsFinite(EarlyStoppingMinDelta) || EarlyStoppingMinDelta < 0)
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "EarlyStoppingMinDelta must be 0 or more.");
-        if (!float.IsFinite(ValidationFraction) || ValidationFraction < 0f || ValidationFraction >= 1f)
+        if (!IsFraction(ValidationFraction))
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1), for example 0.1.");
         if (NumberOfModels < 1)
             throw new ArgumentOutOfRangeException(nameof(NumberOfModels), NumberOfModels, "NumberOfModels must be at least 1, for example 5 for an ensemble.");
@@ -338,6 +338,9 @@ public sealed class MlpTrainerOptions
                     nameof(WeightAverageDecay));
         }
     }
+
+    /// <summary>Whether <paramref name="value"/> lies in [0, 1): a dropout rate, a held-out share, an average's decay.</summary>
+    private static bool IsFraction(float value) => float.IsFinite(value) && value >= 0f && value < 1f;
 
     private static void RequireNonNegative(float value, string name)
     {
